@@ -1,0 +1,88 @@
+"""Candidate cut positions: projection minima, gaps and a regular grid (an over-segmentation)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["candidate_cuts", "window_pairs"]
+
+
+def candidate_cuts(
+    profile: np.ndarray,
+    start: int,
+    end: int,
+    *,
+    grid_step: float,
+    min_gap: int = 2,
+    anchors: tuple[int, ...] = (),
+) -> np.ndarray:
+    """Over-segment the text extent into candidate cut columns.
+
+    Candidates are the local minima of the smoothed vertical projection (touching characters
+    are thinnest where they touch), the middles of ink-free gaps, and a regular grid with
+    `grid_step` spacing so that no stretch of the text lacks candidates. `start` and `end`
+    are always included.
+
+    Parameters
+    ----------
+    profile : ndarray of shape (W,)
+        Ink per column.
+    start, end : int
+        Text extent (half-open).
+    grid_step : float
+        Grid spacing in columns.
+    min_gap : int
+        Candidates closer than this are merged (minima win over grid points).
+    anchors : tuple of int
+        Columns inside the range that are always candidates.
+
+    Returns
+    -------
+    cuts : ndarray of shape (m,), int, sorted, cuts[0] == start, cuts[-1] == end
+
+    Examples
+    --------
+    >>> p = np.array([0, 5, 5, 1, 5, 5, 0, 0], float)
+    >>> candidate_cuts(p, 1, 6, grid_step=10).tolist()
+    [1, 3, 6]
+    """
+    if end <= start:
+        return np.array([start, max(end, start)], int)
+    seg = np.asarray(profile[start:end], np.float64)
+    smooth = np.convolve(np.pad(seg, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")
+    inner = np.arange(1, len(smooth) - 1)
+    is_min = (smooth[inner] <= smooth[inner - 1]) & (smooth[inner] < smooth[inner + 1])
+    is_min |= (smooth[inner] < smooth[inner - 1]) & (smooth[inner] <= smooth[inner + 1])
+    minima = inner[is_min] + start
+    empty = seg <= 1e-3
+    gap_mid = []
+    if empty.any():
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], empty.astype(int), [0]])))
+        for lo, hi in zip(edges[::2], edges[1::2], strict=True):
+            gap_mid.append(start + (lo + hi) // 2)
+    strong = np.unique(np.concatenate([[start, end], anchors, minima, gap_mid]).astype(int))
+    n_grid = max(1, int(round((end - start) / max(grid_step, 1.0))))
+    grid = np.round(np.linspace(start, end, n_grid + 1)).astype(int)
+    far = np.array([g for g in grid if np.min(np.abs(strong - g)) >= min_gap], int)
+    cuts = np.unique(np.concatenate([strong, far]))
+    keep = [cuts[0]]
+    for c in cuts[1:-1]:
+        if (c - keep[-1] >= min_gap or c in anchors) and end - c >= min_gap:
+            keep.append(c)
+    keep.append(end)
+    return np.array(keep, int)
+
+
+def window_pairs(
+    cuts: np.ndarray, min_width: float, max_width: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j), i < j, of candidate windows whose width lies in the bounds.
+
+    Returns
+    -------
+    i, j : ndarray of shape (n,), int
+    """
+    cuts = np.asarray(cuts)
+    width = cuts[None, :] - cuts[:, None]
+    i, j = np.nonzero((width >= min_width) & (width <= max_width))
+    return i, j

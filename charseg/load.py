@@ -1,0 +1,86 @@
+"""Read any common image file into a float RGB array, composited over white."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from .errors import ImageLoadError
+
+__all__ = ["load_image", "MAX_PIXELS"]
+
+#: Images larger than this are refused rather than risking memory exhaustion.
+MAX_PIXELS = 4096 * 4096
+
+
+def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Load an image file as float32 RGB in [0, 1].
+
+    Gray, RGB, RGBA (composited over white), palette, 16-bit, CMYK and the first frame of
+    animated GIFs are accepted.
+
+    Parameters
+    ----------
+    path : path-like
+        The image file.
+    max_pixels : int
+        Larger images raise `ImageLoadError` instead of being decoded.
+
+    Returns
+    -------
+    image : ndarray of shape (H, W, 3), float32
+
+    Raises
+    ------
+    ImageLoadError
+        When the file is missing, empty, not an image, too small or too large.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImageLoadError(path, "no such file")
+    if path.stat().st_size == 0:
+        raise ImageLoadError(path, "file is empty (0 bytes)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as im:
+                width, height = im.size
+                if width * height > max_pixels:
+                    raise ImageLoadError(
+                        path, f"image is {width}x{height}, larger than the {max_pixels} pixel limit"
+                    )
+                im.seek(0)
+                im.load()
+                rgb = _to_rgb(im)
+    except ImageLoadError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
+        raise ImageLoadError(
+            path, f"not a readable image ({err.__class__.__name__}: {err})"
+        ) from None
+    if min(rgb.shape[:2]) < 2:
+        raise ImageLoadError(path, f"image is {rgb.shape[1]}x{rgb.shape[0]} pixels, too small")
+    return rgb
+
+
+def _to_rgb(im: Image.Image) -> np.ndarray:
+    """Convert a decoded PIL image of any mode to float32 RGB over white."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(im, dtype=np.float64)
+        top = 65535.0 if arr.max() > 255 else 255.0
+        gray = np.clip(arr / top, 0.0, 1.0).astype(np.float32)
+        return np.repeat(gray[:, :, None], 3, axis=2)
+    if im.mode == "F":
+        arr = np.asarray(im, dtype=np.float32)
+        span = float(arr.max() - arr.min()) or 1.0
+        gray = (arr - arr.min()) / span
+        return np.repeat(gray[:, :, None], 3, axis=2)
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = np.asarray(im.convert("RGBA"), dtype=np.float32) / 255.0
+        alpha = rgba[:, :, 3:4]
+        return rgba[:, :, :3] * alpha + (1.0 - alpha)
+    return np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
