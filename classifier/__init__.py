@@ -1,0 +1,26 @@
+"""Per-character CNN: glyph normalization, model, augmentation, training, model files."""
+
+from .augment import AugmentConfig, make_augmenter
+from .errors import ModelFileError
+from .glyphs import normalize_glyph, normalize_glyphs
+from .model import ModelConfig, build_model
+from .model_file import FORMAT_VERSION, load_model_file, read_metadata, save_model_file
+from .predictor import GlyphClassifier
+from .train import TrainConfig, fit
+
+__all__ = [
+    "AugmentConfig",
+    "FORMAT_VERSION",
+    "GlyphClassifier",
+    "ModelConfig",
+    "ModelFileError",
+    "TrainConfig",
+    "build_model",
+    "fit",
+    "load_model_file",
+    "make_augmenter",
+    "normalize_glyph",
+    "normalize_glyphs",
+    "read_metadata",
+    "save_model_file",
+]

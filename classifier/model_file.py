@@ -1,0 +1,94 @@
+"""One self-describing model file: a `.keras` archive with our metadata inside.
+
+The metadata (alphabet, glyph size, whatever the caller adds) is stored as `captcha_cnn.json`
+in the archive with a format version and a SHA-256 of its content. Files are written to a
+temporary name and renamed, so a crash never leaves a half-written model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from .errors import ModelFileError
+
+__all__ = ["FORMAT_VERSION", "save_model_file", "read_metadata", "load_model_file"]
+
+FORMAT_VERSION = 1
+_META_NAME = "captcha_cnn.json"
+
+
+def _digest(meta: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()
+
+
+def save_model_file(
+    path: str | os.PathLike[str], model: keras.Model, metadata: dict[str, Any]
+) -> None:
+    """Write `model` and JSON-serializable `metadata` atomically to `path` (a `.keras` file)."""
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"model path {path} must end in .keras")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(suffix=".keras", prefix=f".{path.stem}.", dir=path.parent)
+    os.close(fd)
+    try:
+        model.save(tmp_name)
+        record = {
+            "format_version": FORMAT_VERSION,
+            "metadata": metadata,
+            "sha256": _digest(metadata),
+        }
+        with zipfile.ZipFile(tmp_name, "a") as archive:
+            archive.writestr(_META_NAME, json.dumps(record, indent=1))
+        os.replace(tmp_name, path)
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+
+
+def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read and verify the metadata of a model file without loading the network.
+
+    Raises
+    ------
+    ModelFileError
+        Missing file, not a zip archive, no metadata, other format version, bad checksum.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(path, "no such model file")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if _META_NAME not in archive.namelist():
+                raise ModelFileError(path, "not a captcha-cnn model (no metadata inside)")
+            record = json.loads(archive.read(_META_NAME))
+    except ModelFileError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+        raise ModelFileError(path, f"damaged or not a model file ({err})") from None
+    if not isinstance(record, dict) or "metadata" not in record:
+        raise ModelFileError(path, "damaged metadata")
+    version = record.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(path, f"format version {version}, this version reads {FORMAT_VERSION}")
+    if record.get("sha256") != _digest(record["metadata"]):
+        raise ModelFileError(path, "metadata checksum mismatch (file was altered or damaged)")
+    return record["metadata"]
+
+
+def load_model_file(path: str | os.PathLike[str]) -> tuple[keras.Model, dict[str, Any]]:
+    """Load the network and verified metadata of a model file."""
+    metadata = read_metadata(path)
+    try:
+        model = keras.models.load_model(path, compile=False)
+    except Exception as err:  # keras raises many types for damaged archives
+        raise ModelFileError(path, f"damaged network weights ({err.__class__.__name__})") from None
+    return model, metadata

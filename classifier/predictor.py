@@ -1,0 +1,132 @@
+"""`GlyphClassifier`: a trained CNN with its alphabet, for fast batched prediction."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .errors import ModelFileError
+from .glyphs import normalize_glyphs
+from .model_file import load_model_file, save_model_file
+
+__all__ = ["GlyphClassifier"]
+
+_CHUNK = 2048
+
+
+@dataclass
+class GlyphClassifier:
+    """A glyph CNN and the alphabet of its outputs.
+
+    Attributes
+    ----------
+    model : keras.Model
+    alphabet : str
+        Output i is ``alphabet[i]``.
+    glyph_size : int
+    channels : int
+    reject : bool
+        The model has one more output, "not a single character" (a badly cut window).
+    """
+
+    model: keras.Model
+    alphabet: str
+    glyph_size: int
+    channels: int
+    reject: bool = False
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of model outputs: the alphabet, plus one for the reject class."""
+        return len(self.alphabet) + int(self.reject)
+
+    def __post_init__(self) -> None:
+        if self.model.output_shape[-1] != self.n_outputs:
+            raise ValueError(
+                f"model has {self.model.output_shape[-1]} outputs but the alphabet has "
+                f"{len(self.alphabet)} symbols (reject class: {self.reject})"
+            )
+        self._forward = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+
+    def predict_proba(self, batch: np.ndarray) -> np.ndarray:
+        """Class probabilities of normalized glyphs.
+
+        Parameters
+        ----------
+        batch : ndarray of shape (N, S, S, C), float32
+
+        Returns
+        -------
+        ndarray of shape (N, n_outputs), float32
+            The last column is the reject class when `reject` is set.
+        """
+        expected = (self.glyph_size, self.glyph_size, self.channels)
+        if batch.ndim != 4 or batch.shape[1:] != expected:
+            raise ValueError(
+                f"batch must have shape (N, {', '.join(map(str, expected))}), got {batch.shape}"
+            )
+        out = np.zeros((len(batch), self.n_outputs), np.float32)
+        for lo in range(0, len(batch), _CHUNK):
+            part = batch[lo : lo + _CHUNK].astype(np.float32)
+            # Pad to a power of two so that the traced graph is reused across calls.
+            size = 1 << max(0, int(np.ceil(np.log2(len(part)))))
+            padded = np.zeros((size, *expected), np.float32)
+            padded[: len(part)] = part
+            out[lo : lo + len(part)] = self._forward(tf.constant(padded)).numpy()[: len(part)]
+        return out
+
+    def predict(self, glyphs: Sequence[np.ndarray]) -> tuple[list[str], np.ndarray]:
+        """Characters and confidences of pre-cut glyphs (ink-high arrays of any size).
+
+        Glyphs with fewer channels than the model are repeated to fill its channels. The
+        reject class is ignored: the best symbol and its probability are returned.
+        """
+        batch = normalize_glyphs([_fit_channels(g, self.channels) for g in glyphs], self.glyph_size)
+        if len(glyphs) == 0:
+            return [], np.zeros(0, np.float32)
+        proba = self.predict_proba(batch)[:, : len(self.alphabet)]
+        best = proba.argmax(axis=1)
+        return [self.alphabet[i] for i in best], proba[np.arange(len(best)), best]
+
+    def save(self, path: str | os.PathLike[str], extra: dict[str, Any] | None = None) -> None:
+        """Write the model file (atomic), with `extra` metadata kept beside ours."""
+        meta = {
+            "alphabet": self.alphabet,
+            "glyph_size": self.glyph_size,
+            "channels": self.channels,
+            "reject": self.reject,
+            **(extra or {}),
+        }
+        save_model_file(path, self.model, meta)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> tuple[GlyphClassifier, dict[str, Any]]:
+        """Load a classifier and the full metadata of its file."""
+        model, meta = load_model_file(path)
+        try:
+            classifier = cls(
+                model,
+                meta["alphabet"],
+                int(meta["glyph_size"]),
+                int(meta["channels"]),
+                bool(meta.get("reject", False)),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
+        return classifier, meta
+
+
+def _fit_channels(glyph: np.ndarray, channels: int) -> np.ndarray:
+    if glyph.ndim == 2:
+        glyph = glyph[:, :, None]
+    if glyph.shape[2] == channels:
+        return glyph
+    if glyph.shape[2] == 1:
+        return np.repeat(glyph, channels, axis=2)
+    raise ValueError(f"glyph has {glyph.shape[2]} channels, the model takes {channels}")

@@ -1,0 +1,76 @@
+"""Fitting the glyph CNN on labelled glyph batches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .augment import AugmentConfig, make_augmenter
+
+__all__ = ["TrainConfig", "fit"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimizer and schedule of one fit.
+
+    Attributes
+    ----------
+    epochs : int
+    batch_size : int
+    learning_rate : float
+        Peak rate of a cosine decay over the fit.
+    augment : AugmentConfig
+    seed : int
+    """
+
+    epochs: int = 10
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+    seed: int = 0
+
+
+def fit(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    config: TrainConfig,
+    *,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
+    callbacks: list[keras.callbacks.Callback] | None = None,
+    verbose: int = 0,
+) -> keras.callbacks.History:
+    """Compile and fit `model` on glyphs `x` (N, S, S, C) with integer labels `y` (N,).
+
+    Returns
+    -------
+    keras.callbacks.History
+    """
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} glyphs but y has {len(y)} labels")
+    if len(x) == 0:
+        raise ValueError("no glyphs to train on")
+    steps = max(1, int(np.ceil(len(x) / config.batch_size))) * max(config.epochs, 1)
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.05)
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    data = tf.data.Dataset.from_tensor_slices((x.astype(np.float32), y.astype(np.int32)))
+    data = data.shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
+    data = data.batch(config.batch_size)
+    if config.augment.enabled:
+        augment = make_augmenter(config.augment, seed=config.seed)
+        data = data.map(lambda a, b: (augment(a), b), num_parallel_calls=tf.data.AUTOTUNE)
+    data = data.prefetch(tf.data.AUTOTUNE)
+    val = None
+    if validation is not None and len(validation[0]):
+        val = (validation[0].astype(np.float32), validation[1].astype(np.int32))
+    return model.fit(
+        data, epochs=config.epochs, validation_data=val, callbacks=callbacks or [], verbose=verbose
+    )
