@@ -1,0 +1,187 @@
+"""Whole-string scoring of a reader on a labelled dataset."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from .dataset import Dataset, DatasetError
+from .reader import CaptchaReader, Reading
+
+__all__ = ["ImageResult", "Evaluation", "edit_distance", "evaluate", "cuts_agree"]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two strings.
+
+    Examples
+    --------
+    >>> edit_distance("kitten", "sitting")
+    3
+    """
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i]
+        for j, cb in enumerate(b, start=1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def cuts_agree(found: Sequence[int], reference: np.ndarray | None, tolerance: float) -> bool:
+    """True when both cut lists have the same length and every cut is within `tolerance`."""
+    if reference is None or len(found) != len(reference):
+        return False
+    return bool(np.all(np.abs(np.asarray(found) - reference) <= tolerance))
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    """One image's outcome."""
+
+    path: str
+    truth: str
+    text: str
+    confidence: float
+    segmentation_ok: bool
+
+    @property
+    def correct(self) -> bool:
+        """True when the whole string was read right."""
+        return self.text == self.truth
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores of a reader on a dataset; fractions are in [0, 1].
+
+    `segmentation_success` is the fraction of images whose chosen cuts agree (each within 15%
+    of a character width) with the forced alignment of the true label under the same model:
+    errors on such images are classification errors, the others segmentation errors.
+    """
+
+    n: int
+    whole_accuracy: float
+    char_accuracy: float
+    cer: float
+    segmentation_success: float
+    segmentation_errors: int
+    classification_errors: int
+    images_per_second: float
+    position_accuracy: list[float]
+    confusions: list[tuple[str, str, int]]
+    results: list[ImageResult] = field(repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        """The figures without the per-image results (JSON-ready)."""
+        out = asdict(self)
+        out.pop("results")
+        out["confusions"] = [list(c) for c in self.confusions]
+        return out
+
+    def table(self) -> str:
+        """A plain-text table of the main figures."""
+        rows = [
+            ("images", f"{self.n}"),
+            ("whole-string accuracy", f"{100 * self.whole_accuracy:.2f}%"),
+            ("character accuracy", f"{100 * self.char_accuracy:.2f}%"),
+            ("character error rate", f"{100 * self.cer:.2f}%"),
+            ("segmentation success", f"{100 * self.segmentation_success:.2f}%"),
+            ("errors from segmentation", f"{self.segmentation_errors}"),
+            ("errors from classification", f"{self.classification_errors}"),
+            ("images per second", f"{self.images_per_second:.1f}"),
+            ("accuracy by position", " ".join(f"{100 * a:.1f}" for a in self.position_accuracy)),
+            (
+                "most confused (truth>read)",
+                ", ".join(f"{t}>{p}:{n}" for t, p, n in self.confusions[:8]) or "-",
+            ),
+        ]
+        width = max(len(name) for name, _ in rows)
+        return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def _check_labels(dataset: Dataset, alphabet: str) -> None:
+    known = set(alphabet)
+    for path, label in zip(dataset.paths, dataset.labels, strict=True):
+        unknown = sorted(set(label) - known)
+        if unknown:
+            raise DatasetError(
+                path, f"label {label!r} uses symbols the model does not know: {''.join(unknown)!r}"
+            )
+
+
+def evaluate(
+    reader: CaptchaReader, dataset: Dataset, *, batch_size: int = 256, progress: bool = True
+) -> tuple[Evaluation, list[Reading]]:
+    """Read every image of `dataset` and score the readings against the labels."""
+    if len(dataset) == 0:
+        raise DatasetError("dataset", "no images to evaluate")
+    _check_labels(dataset, reader.alphabet)
+    readings: list[Reading] = []
+    references: list[np.ndarray | None] = []
+    seconds = 0.0
+    bar = tqdm(total=len(dataset), desc="evaluating", unit="img", disable=not progress, leave=False)
+    for lo in range(0, len(dataset), batch_size):
+        paths = dataset.paths[lo : lo + batch_size]
+        started = time.perf_counter()
+        part = reader.read(paths, batch_size=batch_size)
+        seconds += time.perf_counter() - started
+        readings.extend(part)
+        references.extend(
+            reader.align([r.prepared for r in part], dataset.labels[lo : lo + batch_size])
+        )
+        bar.update(len(paths))
+    bar.close()
+    return score(dataset, readings, references, seconds), readings
+
+
+def score(
+    dataset: Dataset,
+    readings: Sequence[Reading],
+    references: Sequence[np.ndarray | None],
+    seconds: float,
+) -> Evaluation:
+    """Figures from readings, the truth-aligned reference cuts and the reading time."""
+    results = []
+    matched = total = errors = 0
+    max_len = max(len(label) for label in dataset.labels)
+    pos_hits, pos_count = np.zeros(max_len), np.zeros(max_len)
+    confusions: Counter[tuple[str, str]] = Counter()
+    for path, truth, reading, ref in zip(
+        dataset.paths, dataset.labels, readings, references, strict=True
+    ):
+        tolerance = 0.15 * reading.prepared.mean_width(len(truth))
+        seg_ok = cuts_agree(reading.cuts, ref, tolerance)
+        results.append(
+            ImageResult(str(Path(path)), truth, reading.text, reading.confidence, seg_ok)
+        )
+        errors += edit_distance(reading.text, truth)
+        total += len(truth)
+        for pos, char in enumerate(truth):
+            hit = pos < len(reading.text) and reading.text[pos] == char
+            matched += hit
+            pos_hits[pos] += hit
+            pos_count[pos] += 1
+            if len(reading.text) == len(truth) and not hit:
+                confusions[(char, reading.text[pos])] += 1
+    wrong = [r for r in results if not r.correct]
+    return Evaluation(
+        n=len(results),
+        whole_accuracy=sum(r.correct for r in results) / len(results),
+        char_accuracy=matched / total,
+        cer=errors / total,
+        segmentation_success=sum(r.segmentation_ok for r in results) / len(results),
+        segmentation_errors=sum(not r.segmentation_ok for r in wrong),
+        classification_errors=sum(r.segmentation_ok for r in wrong),
+        images_per_second=len(results) / seconds if seconds > 0 else float("inf"),
+        position_accuracy=[float(h / c) for h, c in zip(pos_hits, pos_count, strict=True) if c],
+        confusions=[(t, p, n) for (t, p), n in confusions.most_common(20)],
+        results=results,
+    )

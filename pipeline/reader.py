@@ -1,0 +1,250 @@
+"""`CaptchaReader`: train on labelled captchas, read new ones, save and load one model file."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from charseg import CleanConfig, Prepared, SegmentConfig, boxes_from_cuts, load_image, prepare
+from classifier import AugmentConfig, GlyphClassifier, ModelConfig, ModelFileError
+
+from .dataset import Dataset, DatasetError
+from .search import Decoded, align, decode, score_windows
+from .training import ReaderConfig, RoundReport, run_rounds
+from .widths import WidthModel
+
+__all__ = ["Reading", "CaptchaReader", "ImageInput"]
+
+ImageInput = np.ndarray | str | os.PathLike[str]
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader saw in one captcha.
+
+    Attributes
+    ----------
+    text : str
+    confidences : tuple of float
+        Probability of each character.
+    confidence : float
+        Product of the character probabilities (0 for an empty reading).
+    boxes : list of Box
+        One (top, left, bottom, right) box per character, in source pixels, half-open.
+    cuts : tuple of int
+        Chosen cut columns in the normalized strip.
+    prepared : Prepared
+        Cleaned maps, strip and candidate cuts, for overlays and debugging.
+    """
+
+    text: str
+    confidences: tuple[float, ...]
+    confidence: float
+    boxes: list[Box]
+    cuts: tuple[int, ...]
+    prepared: Prepared = field(repr=False, compare=False)
+
+
+class CaptchaReader:
+    """Segmentation-first captcha reader.
+
+    Train it with `train` or load a saved one with `load`, then `read` images or paths.
+
+    Examples
+    --------
+    >>> reader = CaptchaReader()
+    >>> reader.trained, reader.alphabet
+    (False, '')
+    """
+
+    def __init__(self, config: ReaderConfig | None = None) -> None:
+        self.config = config or ReaderConfig()
+        self.classifier: GlyphClassifier | None = None
+        self.lengths: dict[int, int] = {}
+        self.widths: WidthModel | None = None
+        self.history: list[RoundReport] = []
+
+    @property
+    def trained(self) -> bool:
+        """True once the reader has a classifier."""
+        return self.classifier is not None
+
+    @property
+    def alphabet(self) -> str:
+        """The symbols the classifier knows ('' before training)."""
+        return self.classifier.alphabet if self.classifier else ""
+
+    def prepare(self, images: Sequence[ImageInput], *, progress: bool = False) -> list[Prepared]:
+        """Load (when given paths), clean and over-segment images."""
+        return [
+            prepare(_as_array(im), self.config.segment)
+            for im in tqdm(images, desc="preparing", unit="img", disable=not progress, leave=False)
+        ]
+
+    def train(
+        self,
+        dataset: Dataset,
+        *,
+        progress: bool = True,
+        log: Callable[[str], None] = print,
+    ) -> list[RoundReport]:
+        """Train on a labelled dataset (alphabet and lengths are read from its labels)."""
+        if len(dataset) == 0:
+            raise DatasetError("dataset", "no images to train on")
+        alphabet = dataset.alphabet
+        if len(alphabet) < 2:
+            raise DatasetError(
+                dataset.paths[0].parent,
+                f"labels use only {len(alphabet)} symbol(s); need at least 2",
+            )
+        prepared = self.prepare(dataset.paths, progress=progress)
+        classifier, segment, widths, reports = run_rounds(
+            prepared, dataset.labels, alphabet, self.config, progress=progress, log=log
+        )
+        self.classifier = classifier
+        self.widths = widths
+        self.config = dataclasses.replace(self.config, segment=segment)
+        self.lengths = dict(dataset.lengths)
+        self.history = reports
+        return reports
+
+    def _length_prior(self) -> dict[int, float]:
+        total = sum(self.lengths.values())
+        return {k: float(np.log(n / total)) for k, n in sorted(self.lengths.items())}
+
+    def read_prepared(self, prepared: Sequence[Prepared]) -> list[Reading]:
+        """Read images that were already prepared with `prepare`."""
+        classifier = self._require_classifier()
+        lengths = sorted(self.lengths)
+        scores = score_windows(classifier, prepared, [lengths] * len(prepared), self.config.segment)
+        prior = self._length_prior()
+        out = []
+        for prep, sc in zip(prepared, scores, strict=True):
+            found = decode(
+                sc,
+                prep,
+                classifier.alphabet,
+                prior,
+                self._widths(),
+                width_weight=self.config.width_weight,
+            )
+            out.append(_reading(found, prep))
+        return out
+
+    def read(
+        self, images: Sequence[ImageInput], *, batch_size: int = 256, progress: bool = False
+    ) -> list[Reading]:
+        """Read captchas given as arrays (H, W[, 3]) in [0, 1] or as file paths."""
+        out: list[Reading] = []
+        bar = tqdm(total=len(images), desc="reading", unit="img", disable=not progress, leave=False)
+        for lo in range(0, len(images), batch_size):
+            part = images[lo : lo + batch_size]
+            out.extend(self.read_prepared(self.prepare(part)))
+            bar.update(len(part))
+        bar.close()
+        return out
+
+    def align(self, prepared: Sequence[Prepared], labels: Sequence[str]) -> list[np.ndarray | None]:
+        """Cut columns that best explain known labels (None where a label cannot be placed)."""
+        classifier = self._require_classifier()
+        index = {c: n for n, c in enumerate(classifier.alphabet)}
+        scores = score_windows(
+            classifier, prepared, [[len(lab)] for lab in labels], self.config.segment
+        )
+        return [
+            align(
+                sc,
+                prep,
+                np.array([index[c] for c in lab]),
+                self._widths(),
+                width_weight=self.config.width_weight,
+            )
+            for sc, prep, lab in zip(scores, prepared, labels, strict=True)
+        ]
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write one self-describing model file (atomic)."""
+        classifier = self._require_classifier()
+        classifier.save(
+            path,
+            extra={
+                "kind": "captcha-reader",
+                "lengths": {str(k): n for k, n in self.lengths.items()},
+                "widths": self._widths().to_dict(),
+                "config": _config_to_dict(self.config),
+                "history": [dataclasses.asdict(r) for r in self.history],
+            },
+        )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> CaptchaReader:
+        """Load a reader written by `save`."""
+        classifier, meta = GlyphClassifier.load(path)
+        if meta.get("kind") != "captcha-reader":
+            raise ModelFileError(path, "a glyph classifier, not a whole-captcha reader")
+        try:
+            reader = cls(_config_from_dict(meta["config"]))
+            reader.lengths = {int(k): int(n) for k, n in meta["lengths"].items()}
+            reader.widths = WidthModel.from_dict(meta["widths"])
+            reader.history = [RoundReport(**r) for r in meta.get("history", [])]
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelFileError(path, f"incomplete reader metadata ({err})") from None
+        reader.classifier = classifier
+        return reader
+
+    def _widths(self) -> WidthModel:
+        if self.widths is None:
+            self.widths = WidthModel.uniform(len(self.alphabet), self.config.segment.width_sigma)
+        return self.widths
+
+    def _require_classifier(self) -> GlyphClassifier:
+        if self.classifier is None:
+            raise RuntimeError("the reader is not trained: call train() or CaptchaReader.load()")
+        return self.classifier
+
+
+def _as_array(image: ImageInput) -> np.ndarray:
+    if isinstance(image, np.ndarray):
+        if image.ndim not in (2, 3) or image.size == 0:
+            raise ValueError(f"image must have shape (H, W) or (H, W, C), got {image.shape}")
+        return image.astype(np.float32) / (255.0 if image.dtype == np.uint8 else 1.0)
+    return load_image(Path(image))
+
+
+def _reading(found: Decoded, prep: Prepared) -> Reading:
+    boxes = boxes_from_cuts(prep.strip, found.cuts, prep.cleaned.mask) if found.text else []
+    conf = tuple(float(p) for p in found.probs)
+    return Reading(
+        found.text,
+        conf,
+        float(np.prod(conf)) if conf else 0.0,
+        boxes,
+        tuple(int(c) for c in found.cuts),
+        prep,
+    )
+
+
+def _config_to_dict(config: ReaderConfig) -> dict[str, Any]:
+    return dataclasses.asdict(config)
+
+
+def _config_from_dict(data: dict[str, Any]) -> ReaderConfig:
+    seg = dict(data["segment"])
+    seg["clean"] = CleanConfig(**seg["clean"])
+    model = dict(data["model"])
+    model["filters"] = tuple(model["filters"])
+    rest = {k: v for k, v in data.items() if k not in ("segment", "model", "augment")}
+    return ReaderConfig(
+        segment=SegmentConfig(**seg),
+        model=ModelConfig(**model),
+        augment=AugmentConfig(**data["augment"]),
+        **rest,
+    )

@@ -1,0 +1,190 @@
+"""Classifier-guided choice of cuts: decoding unknown text and force-aligning known labels.
+
+Every candidate window of a batch of images is classified in one forward pass; the dynamic
+program of `charseg.best_path` then picks, per image and allowed length, the windows whose
+summed log-probability plus width prior is highest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from charseg import Prepared, SegmentConfig, allowed_windows, best_path, window
+from classifier import GlyphClassifier, normalize_glyph
+
+from .widths import WidthModel
+
+__all__ = ["WindowScores", "score_windows", "decode", "align", "Decoded"]
+
+_EPS = 1e-7
+
+
+@dataclass(frozen=True)
+class WindowScores:
+    """Classifier log-probabilities of one image's candidate windows.
+
+    Attributes
+    ----------
+    i, j : ndarray of shape (n,), int
+        Candidate-cut indices of each window.
+    log_proba : ndarray of shape (n, A), float32
+    rel : dict of int to ndarray of shape (n,)
+        Relative width of each window for each character count (NaN = outside the bounds).
+    """
+
+    i: np.ndarray
+    j: np.ndarray
+    log_proba: np.ndarray
+    rel: dict[int, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Best reading of one image: text, per-character probabilities and chosen cut columns."""
+
+    text: str
+    probs: np.ndarray
+    cuts: np.ndarray
+    score: float
+
+
+def _windows(prepared: Prepared, lengths: Sequence[int], config: SegmentConfig):
+    """Union of the allowed windows over `lengths`, with their relative width for each."""
+    cuts = prepared.candidates
+    m = len(cuts)
+    per_k = {}
+    for k in lengths:
+        i, j = allowed_windows(prepared, k, config)
+        per_k[k] = i * m + j
+    keys = np.unique(np.concatenate(list(per_k.values()) or [np.zeros(0, int)]))
+    i, j = keys // m, keys % m
+    rel = {}
+    for k, key in per_k.items():
+        allowed = np.zeros(len(keys), bool)
+        allowed[np.searchsorted(keys, key)] = True
+        rel[k] = np.where(allowed, prepared.relative_widths(i, j, k), np.nan)
+    return i, j, rel
+
+
+def score_windows(
+    classifier: GlyphClassifier,
+    prepared: Sequence[Prepared],
+    lengths: Sequence[Sequence[int]],
+    config: SegmentConfig,
+) -> list[WindowScores]:
+    """Classify every allowed window of every image in one batch.
+
+    Parameters
+    ----------
+    prepared : sequence of Prepared
+    lengths : sequence of sequence of int
+        Character counts considered for each image.
+    """
+    specs = []
+    glyphs = []
+    for prep, ks in zip(prepared, lengths, strict=True):
+        if prep.strip.empty:
+            specs.append((np.zeros(0, int), np.zeros(0, int), {k: np.zeros(0) for k in ks}))
+            continue
+        i, j, rel = _windows(prep, ks, config)
+        cuts = prep.candidates
+        for a, b in zip(cuts[i], cuts[j], strict=True):
+            glyphs.append(
+                normalize_glyph(window(prep.strip, int(a), int(b)), classifier.glyph_size)
+            )
+        specs.append((i, j, rel))
+    size = classifier.glyph_size
+    batch = (
+        np.stack(glyphs) if glyphs else np.zeros((0, size, size, classifier.channels), np.float32)
+    )
+    log_proba = np.log(classifier.predict_proba(batch)[:, : len(classifier.alphabet)] + _EPS)
+    out = []
+    start = 0
+    for i, j, rel in specs:
+        out.append(WindowScores(i, j, log_proba[start : start + len(i)], rel))
+        start += len(i)
+    return out
+
+
+def _joint(scores: WindowScores, k: int, widths: WidthModel, width_weight: float) -> np.ndarray:
+    """Log-probability plus weighted width prior of every (window, class), -inf if not allowed."""
+    rel = scores.rel[k]
+    prior = widths.log_prior(np.nan_to_num(rel, nan=1.0))
+    joint = scores.log_proba + width_weight * prior
+    joint[np.isnan(rel)] = -np.inf
+    return joint
+
+
+def _matrix(m: int, scores: WindowScores, values: np.ndarray) -> np.ndarray:
+    mat = np.full((*values.shape[:-1], m, m), -np.inf)
+    mat[..., scores.i, scores.j] = values
+    return mat
+
+
+def decode(
+    scores: WindowScores,
+    prepared: Prepared,
+    alphabet: str,
+    length_log_prior: Mapping[int, float],
+    widths: WidthModel,
+    *,
+    width_weight: float = 1.0,
+) -> Decoded:
+    """Best text over the allowed lengths (keys of `length_log_prior`)."""
+    cuts = prepared.candidates
+    if prepared.strip.empty or len(scores.i) == 0:
+        return Decoded("", np.zeros(0), np.zeros(0, int), -np.inf)
+    lookup = {(a, b): n for n, (a, b) in enumerate(zip(scores.i, scores.j, strict=True))}
+    best: Decoded | None = None
+    for k, log_prior in length_log_prior.items():
+        joint = _joint(scores, k, widths, width_weight)
+        best_char = joint.argmax(axis=1)
+        total, path = best_path(
+            _matrix(len(cuts), scores, joint.max(axis=1)),
+            k,
+            starts=prepared.starts,
+            ends=prepared.ends,
+        )
+        if path.size == 0:
+            continue
+        # Lengths are compared by mean window score so that longer readings are not penalised
+        # for having more (negative) terms.
+        rank = total / k + log_prior
+        if best is None or rank > best.score:
+            idx = [lookup[(a, b)] for a, b in zip(path[:-1], path[1:], strict=True)]
+            chars = best_char[idx]
+            text = "".join(alphabet[c] for c in chars)
+            probs = np.exp(scores.log_proba[idx, chars])
+            best = Decoded(text, probs, cuts[path], rank)
+    return best or Decoded("", np.zeros(0), np.zeros(0, int), -np.inf)
+
+
+def align(
+    scores: WindowScores,
+    prepared: Prepared,
+    label_index: np.ndarray,
+    widths: WidthModel,
+    *,
+    width_weight: float = 1.0,
+) -> np.ndarray | None:
+    """Cut columns that best explain a known label (forced alignment), or None if impossible.
+
+    Parameters
+    ----------
+    label_index : ndarray of shape (k,), int
+        Alphabet index of each label character.
+    """
+    k = len(label_index)
+    if prepared.strip.empty or len(scores.i) == 0:
+        return None
+    values = _joint(scores, k, widths, width_weight)[:, label_index].T
+    _, path = best_path(
+        _matrix(len(prepared.candidates), scores, values),
+        k,
+        starts=prepared.starts,
+        ends=prepared.ends,
+    )
+    return prepared.candidates[path] if path.size else None

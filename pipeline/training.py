@@ -1,0 +1,301 @@
+"""Training from whole-string labels: align glyphs, train the CNN, re-align, repeat."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+from tqdm import tqdm
+
+from charseg import Prepared, SegmentConfig, allowed_windows, best_path, cut_cost_scores, window
+from classifier import (
+    AugmentConfig,
+    GlyphClassifier,
+    ModelConfig,
+    TrainConfig,
+    build_model,
+    fit,
+    normalize_glyph,
+)
+
+from .search import align, score_windows
+from .widths import WidthModel
+
+__all__ = [
+    "ReaderConfig",
+    "RoundReport",
+    "initial_cuts",
+    "bad_windows",
+    "glyph_set",
+    "learn_widths",
+    "relative_cut_widths",
+    "run_rounds",
+]
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    """Everything that shapes a reader and its training.
+
+    Attributes
+    ----------
+    segment : SegmentConfig
+        Cleaning, strip and candidate settings (width bounds are re-learned in training).
+    model : ModelConfig
+    augment : AugmentConfig
+    rounds : int
+        Train/align rounds (1 = train once on the projection-based alignment).
+    epochs : int
+        Epochs of the first round.
+    refine_epochs : int
+        Epochs of each later round (continuing from the previous weights).
+    batch_size : int
+    learning_rate : float
+    jitter : float
+        Random shift of each cut of a training glyph, as a fraction of the strip height.
+    copies : int
+        Jittered copies per aligned glyph, besides the glyph itself.
+    negatives : float
+        Badly cut windows per aligned glyph, taught as the reject class (0 = no reject class).
+    negative_offset : float
+        A window is badly cut when a cut lies this far (fraction of a character width) from
+        every aligned cut.
+    width_weight : float
+        Weight of the width prior against the classifier's log-probabilities.
+    seed : int
+    """
+
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+    rounds: int = 3
+    epochs: int = 12
+    refine_epochs: int = 6
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    jitter: float = 0.06
+    copies: int = 2
+    negatives: float = 1.0
+    negative_offset: float = 0.3
+    width_weight: float = 1.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.rounds < 1 or self.epochs < 1 or self.refine_epochs < 0:
+            raise ValueError("rounds and epochs must be at least 1, refine_epochs at least 0")
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    """What one training round did."""
+
+    round: int
+    glyphs: int
+    aligned: int
+    changed: int
+    train_accuracy: float
+    seconds: float
+
+
+def initial_cuts(prepared: Prepared, n_chars: int, config: SegmentConfig) -> np.ndarray | None:
+    """Projection- and width-based cuts for a known length (round 0 of alignment)."""
+    if prepared.strip.empty:
+        return None
+    _, path = best_path(
+        cut_cost_scores(prepared, n_chars, config),
+        n_chars,
+        starts=prepared.starts,
+        ends=prepared.ends,
+    )
+    return prepared.candidates[path] if path.size else None
+
+
+def bad_windows(
+    prepared: Prepared, cut: np.ndarray, config: SegmentConfig, offset: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Allowed candidate windows whose start or end is far from every aligned cut."""
+    k = len(cut) - 1
+    i, j = allowed_windows(prepared, k, config)
+    cands = prepared.candidates
+    far = offset * prepared.mean_width(k)
+    start_ok = np.abs(cands[i][:, None] - cut[None, :-1]) <= far
+    end_ok = np.abs(cands[j][:, None] - cut[None, 1:]) <= far
+    bad = ~np.any(start_ok & end_ok, axis=1)
+    return cands[i[bad]], cands[j[bad]]
+
+
+def glyph_set(
+    prepared: Sequence[Prepared],
+    cuts: Sequence[np.ndarray | None],
+    labels: Sequence[np.ndarray],
+    config: ReaderConfig,
+    *,
+    reject_index: int | None,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Normalized training glyphs and label indices from aligned cuts.
+
+    Each aligned glyph comes with `config.copies` copies whose cuts are shifted at random;
+    with a `reject_index`, badly cut windows are added with that label.
+    """
+    glyph_size = config.segment.strip_height
+    jitter = max(1, int(round(config.jitter * glyph_size)))
+    copies = config.copies
+    xs: list[np.ndarray] = []
+    ys: list[int] = []
+    for prep, cut, label in zip(prepared, cuts, labels, strict=True):
+        if cut is None:
+            continue
+        if reject_index is not None and config.negatives > 0:
+            lo, hi = bad_windows(prep, cut, config.segment, config.negative_offset)
+            n_neg = min(len(lo), int(rng.poisson(config.negatives * len(label))))
+            for n in rng.choice(len(lo), n_neg, replace=False):
+                xs.append(normalize_glyph(window(prep.strip, int(lo[n]), int(hi[n])), glyph_size))
+                ys.append(reject_index)
+        width = prep.strip.channels.shape[1]
+        for a, b, y in zip(cut[:-1], cut[1:], label, strict=True):
+            shifts = [(0, 0)] + [tuple(rng.integers(-jitter, jitter + 1, 2)) for _ in range(copies)]
+            for da, db in shifts:
+                lo = int(np.clip(a + da, 0, width - 2))
+                hi = int(np.clip(b + db, lo + 2, width))
+                xs.append(normalize_glyph(window(prep.strip, lo, hi), glyph_size))
+                ys.append(int(y))
+    if not xs:
+        raise ValueError("no image could be aligned to its label")
+    return np.stack(xs), np.array(ys, np.int32)
+
+
+def relative_cut_widths(prepared: Prepared, cut: np.ndarray | None) -> np.ndarray | None:
+    """Widths between consecutive cuts relative to the image's mean character width."""
+    if cut is None:
+        return None
+    return np.diff(cut) / prepared.mean_width(len(cut) - 1)
+
+
+def learn_widths(rel: Sequence[np.ndarray | None], config: SegmentConfig) -> SegmentConfig:
+    """Bounds of the relative window width from aligned glyphs' relative widths."""
+    known = [r for r in rel if r is not None]
+    if not known:
+        return config
+    values = np.concatenate(known)
+    lo, hi = np.quantile(values, [0.002, 0.998])
+    return dataclasses.replace(
+        config,
+        min_rel_width=float(np.clip(0.85 * lo, 0.1, 0.9)),
+        max_rel_width=float(np.clip(1.15 * hi, 1.1, 4.0)),
+    )
+
+
+def run_rounds(
+    prepared: Sequence[Prepared],
+    labels: Sequence[str],
+    alphabet: str,
+    config: ReaderConfig,
+    *,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+) -> tuple[GlyphClassifier, SegmentConfig, WidthModel, list[RoundReport]]:
+    """Alternate training and forced alignment; return the classifier and learned widths."""
+    index = {c: n for n, c in enumerate(alphabet)}
+    label_idx = [np.array([index[c] for c in label], int) for label in labels]
+    seg = config.segment
+    rng = np.random.default_rng(config.seed)
+    keras.utils.set_random_seed(config.seed)
+    cuts = [initial_cuts(p, len(lab), seg) for p, lab in zip(prepared, labels, strict=True)]
+    reject = config.negatives > 0
+    model = build_model(len(alphabet) + int(reject), seg.strip_height, 2, config.model)
+    classifier = GlyphClassifier(model, alphabet, seg.strip_height, 2, reject)
+    widths = WidthModel.uniform(len(alphabet), seg.width_sigma)
+    reports = []
+    for round_no in range(config.rounds):
+        started = time.perf_counter()
+        x, y = glyph_set(
+            prepared,
+            cuts,
+            label_idx,
+            dataclasses.replace(config, segment=seg),
+            reject_index=len(alphabet) if reject else None,
+            rng=rng,
+        )
+        epochs = config.epochs if round_no == 0 else config.refine_epochs
+        train = TrainConfig(
+            epochs=epochs,
+            batch_size=config.batch_size,
+            learning_rate=config.learning_rate if round_no == 0 else config.learning_rate / 2,
+            augment=config.augment,
+            seed=config.seed + round_no,
+        )
+        history = fit(model, x, y, train, callbacks=[_EpochBar(epochs, round_no, progress)])
+        new_cuts = _align_all(
+            classifier, prepared, label_idx, seg, widths, config.width_weight, progress
+        )
+        changed = sum(
+            1
+            for old, new in zip(cuts, new_cuts, strict=True)
+            if new is not None and (old is None or len(old) != len(new) or np.any(old != new))
+        )
+        cuts = new_cuts
+        rel = [relative_cut_widths(p, c) for p, c in zip(prepared, cuts, strict=True)]
+        seg = learn_widths(rel, seg)
+        widths = WidthModel.fit(rel, label_idx, len(alphabet))
+        report = RoundReport(
+            round_no,
+            len(x),
+            sum(c is not None for c in cuts),
+            changed,
+            float(history.history["accuracy"][-1]),
+            time.perf_counter() - started,
+        )
+        reports.append(report)
+        log(
+            f"round {round_no}: {report.glyphs} glyphs, "
+            f"train accuracy {report.train_accuracy:.3f}, "
+            f"aligned {report.aligned}/{len(prepared)}, cuts changed in {report.changed}, "
+            f"{report.seconds:.0f}s"
+        )
+    return classifier, seg, widths, reports
+
+
+def _align_all(classifier, prepared, label_idx, seg, widths, width_weight, progress, chunk=128):
+    cuts = []
+    bar = tqdm(total=len(prepared), desc="aligning", unit="img", disable=not progress, leave=False)
+    for lo in range(0, len(prepared), chunk):
+        part = prepared[lo : lo + chunk]
+        labels = label_idx[lo : lo + chunk]
+        scores = score_windows(classifier, part, [[len(lab)] for lab in labels], seg)
+        for prep, sc, lab in zip(part, scores, labels, strict=True):
+            cuts.append(align(sc, prep, lab, widths, width_weight=width_weight))
+        bar.update(len(part))
+    bar.close()
+    return cuts
+
+
+class _EpochBar(keras.callbacks.Callback):
+    """One tqdm bar over the epochs of a training round."""
+
+    def __init__(self, epochs: int, round_no: int, enabled: bool) -> None:
+        super().__init__()
+        self._epochs, self._round, self._enabled = epochs, round_no, enabled
+
+    def on_train_begin(self, logs=None):
+        self._bar = tqdm(
+            total=self._epochs,
+            desc=f"round {self._round} training",
+            unit="epoch",
+            disable=not self._enabled,
+            leave=False,
+        )
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self._bar.set_postfix(
+            loss=f"{logs.get('loss', 0):.3f}", acc=f"{logs.get('accuracy', 0):.3f}"
+        )
+        self._bar.update(1)
+
+    def on_train_end(self, logs=None):
+        self._bar.close()
