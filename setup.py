@@ -1,0 +1,32 @@
+"""Install the charseg, classifier and pipeline packages and the `captcha-cnn` command.
+
+All version pins of the project live here.
+"""
+
+from setuptools import setup
+
+setup(
+    name="captcha-cnn",
+    version="0.1.0",
+    description="Segmentation-first text-captcha reader with a small per-character CNN",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    packages=["charseg", "classifier", "pipeline"],
+    python_requires=">=3.10",
+    install_requires=[
+        "numpy>=1.26",
+        "opencv-python-headless>=4.8",
+        "scikit-image>=0.22",
+        "pillow>=10",
+        "imutils>=0.5",
+        "tensorflow-cpu==2.21.0",
+        "keras>=3.6,<4",
+        "tqdm>=4.60",
+        "matplotlib>=3.7",
+    ],
+    extras_require={
+        "test": ["pytest>=8", "ruff>=0.6", "hypothesis>=6"],
+        "bench": ["ddddocr>=1.5", "psutil>=5"],
+    },
+    entry_points={"console_scripts": ["captcha-cnn=pipeline.cli:main"]},
+)

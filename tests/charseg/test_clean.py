@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+from charseg import (
+    CleanConfig,
+    binarize,
+    clean,
+    ink_map,
+    remove_specks,
+    remove_thin_lines,
+    stroke_width,
+)
+
+
+def _bar_image(fg: float, bg: float, colour: bool = False) -> np.ndarray:
+    img = np.full((30, 60, 3), bg, np.float32)
+    img[8:22, 10:16] = fg
+    if colour:
+        img[8:22, 10:16] = (0.9, 0.1, 0.1)
+    return img
+
+
+@pytest.mark.parametrize(
+    ("fg", "bg", "colour"), [(0.0, 1.0, False), (1.0, 0.1, False), (0.5, 0.5, True)]
+)
+def test_ink_is_high_on_glyphs_for_any_polarity(fg, bg, colour):
+    ink = ink_map(_bar_image(fg, bg, colour))
+    assert ink.dtype == np.float32 and ink.shape == (30, 60)
+    assert ink[15, 12] > 0.8 and ink[2, 40] < 0.1
+
+
+def test_gradient_background_is_flattened():
+    img = np.repeat(np.linspace(0.6, 1.0, 80)[None, :, None], 3, axis=2).repeat(30, axis=0)
+    img = img.astype(np.float32)
+    img[8:22, 40:45] = 0.0
+    mask = binarize(ink_map(img))
+    assert mask[15, 42] and mask[:, :20].sum() == 0
+
+
+def test_blank_image_has_no_ink():
+    assert ink_map(np.ones((20, 20), np.float32)).max() == 0.0
+
+
+@pytest.mark.parametrize("method", ["otsu", "sauvola"])
+def test_binarizers(method):
+    mask = binarize(ink_map(_bar_image(0.0, 1.0)), method=method)
+    assert mask.dtype == bool and mask[15, 12] and not mask[2, 40]
+
+
+def test_unknown_binarizer_lists_names():
+    with pytest.raises(ValueError, match="valid names"):
+        binarize(np.zeros((4, 4), np.float32), method="magic")
+    with pytest.raises(ValueError, match="binarizer"):
+        CleanConfig(binarizer="magic")
+
+
+def test_remove_specks_keeps_large_components():
+    m = np.zeros((20, 20), bool)
+    m[1, 1] = True
+    m[5:15, 5:8] = True
+    out = remove_specks(m, min_area=5)
+    assert not out[1, 1] and out[10, 6]
+
+
+def test_thin_long_line_removed_thick_stroke_kept():
+    m = np.zeros((40, 100), bool)
+    m[20:22, :] = True  # a 2-px strike line across everything
+    m[5:35, 30:37] = True  # a 7-px thick stroke
+    assert 5.0 < stroke_width(m) < 9.0
+    out = remove_thin_lines(m, max_width=4, min_length=12)
+    assert not out[20, 80] and not out[21, 5]
+    assert out[10, 33] and out[20, 33]
+
+
+def test_clean_skips_line_removal_that_would_erase_the_text():
+    m_img = np.ones((40, 100, 3), np.float32)
+    m_img[20:22, 10:90] = 0.0  # only a thin line: it is the text
+    cleaned = clean(m_img)
+    assert cleaned.text.sum() == cleaned.mask.sum() > 0

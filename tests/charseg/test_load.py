@@ -1,0 +1,73 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from charseg import ImageLoadError, load_image
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P", "LA", "I;16", "CMYK", "1"])
+def test_modes_load_as_float_rgb(tmp_path, mode):
+    base = Image.new("RGB", (40, 20), "white")
+    base.paste((0, 0, 0), (10, 5, 20, 15))
+    ext = "jpg" if mode == "CMYK" else "png"
+    if mode == "I;16":
+        arr = np.where(np.asarray(base.convert("L")) > 128, 65535, 0).astype(np.uint16)
+        im = Image.fromarray(arr)
+    else:
+        im = base.convert(mode)
+    path = tmp_path / f"x.{ext}"
+    im.save(path)
+    out = load_image(path)
+    assert out.shape == (20, 40, 3) and out.dtype == np.float32
+    assert out[10, 15].max() < 0.2 and out[2, 2].min() > 0.8
+
+
+def test_transparent_pixels_become_white(tmp_path):
+    im = Image.new("RGBA", (10, 10), (0, 0, 0, 0))
+    im.putpixel((5, 5), (0, 0, 0, 255))
+    im.save(tmp_path / "a.png")
+    out = load_image(tmp_path / "a.png")
+    assert out[0, 0].min() == 1.0 and out[5, 5].max() == 0.0
+
+
+def test_animated_gif_reads_first_frame(tmp_path):
+    frames = [Image.new("L", (12, 8), v) for v in (0, 255)]
+    frames[0].save(tmp_path / "a.gif", save_all=True, append_images=frames[1:])
+    assert load_image(tmp_path / "a.gif").max() < 0.1
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"", "empty"),
+        (b"hello, not an image", "not a readable image"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not a readable image"),
+    ],
+)
+def test_bad_files_raise_with_path(tmp_path, content, match):
+    path = tmp_path / "bad.png"
+    path.write_bytes(content)
+    with pytest.raises(ImageLoadError, match=match) as info:
+        load_image(path)
+    assert str(path) in str(info.value)
+
+
+def test_truncated_png(tmp_path):
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64), np.uint8)).save(
+        tmp_path / "full.png"
+    )
+    data = (tmp_path / "full.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImageLoadError, match="cut.png"):
+        load_image(tmp_path / "cut.png")
+
+
+def test_missing_tiny_and_huge(tmp_path):
+    with pytest.raises(ImageLoadError, match="no such file"):
+        load_image(tmp_path / "nope.png")
+    Image.new("L", (1, 1)).save(tmp_path / "one.png")
+    with pytest.raises(ImageLoadError, match="too small"):
+        load_image(tmp_path / "one.png")
+    Image.new("L", (300, 300)).save(tmp_path / "big.png")
+    with pytest.raises(ImageLoadError, match="pixel limit"):
+        load_image(tmp_path / "big.png", max_pixels=1000)

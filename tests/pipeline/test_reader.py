@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+
+from classifier import ModelFileError
+from pipeline import CaptchaReader, DatasetError, evaluate, load_dataset
+from pipeline.dataset import Dataset
+
+
+def test_tiny_training_learns_something(tiny_reader, tiny_dataset_dir):
+    ds = load_dataset(tiny_dataset_dir)
+    result, readings = evaluate(tiny_reader, ds, progress=False)
+    assert tiny_reader.alphabet == "abcdx" and set(tiny_reader.lengths) == {3, 4}
+    assert result.char_accuracy > 0.4  # chance is 0.2 per symbol
+    assert 0 <= result.segmentation_success <= 1 and result.images_per_second > 0
+    assert result.segmentation_errors + result.classification_errors == sum(
+        not r.correct for r in result.results
+    )
+    assert len(result.position_accuracy) == 4
+    reading = readings[0]
+    assert len(reading.confidences) == len(reading.text) == len(reading.boxes)
+    assert all(0 <= c <= 1 for c in reading.confidences)
+    assert reading.confidence == pytest.approx(float(np.prod(reading.confidences)))
+
+
+def test_save_load_gives_equal_readings(tiny_reader, tiny_model_file, tiny_dataset_dir):
+    paths = load_dataset(tiny_dataset_dir).paths[:8]
+    again = CaptchaReader.load(tiny_model_file)
+    a, b = tiny_reader.read(paths), again.read(paths)
+    assert [r.text for r in a] == [r.text for r in b]
+    np.testing.assert_allclose([r.confidence for r in a], [r.confidence for r in b], atol=1e-5)
+    assert again.config.segment == tiny_reader.config.segment
+
+
+def test_read_accepts_arrays_and_handles_blank_images(tiny_reader):
+    blank = np.ones((32, 96), np.float32)
+    reading = tiny_reader.read([blank, (blank * 255).astype(np.uint8)])
+    assert [r.text for r in reading] == ["", ""] and reading[0].confidence == 0.0
+
+
+def test_untrained_reader_and_bad_inputs(tiny_reader, tiny_dataset_dir, tmp_path):
+    with pytest.raises(RuntimeError, match="not trained"):
+        CaptchaReader().read([np.ones((10, 10))])
+    with pytest.raises(ValueError, match="image must have shape"):
+        tiny_reader.read([np.ones(5)])
+    path = load_dataset(tiny_dataset_dir).paths[0]
+    with pytest.raises(DatasetError, match="symbols the model does not know"):
+        evaluate(tiny_reader, Dataset([path], ["abQ"]), progress=False)
+    with pytest.raises(DatasetError, match="at least 2"):
+        CaptchaReader().train(Dataset([path], ["aaa"]), progress=False)
+
+
+def test_glyph_classifier_file_is_not_a_reader(tmp_path, tiny_reader):
+    tiny_reader.classifier.save(tmp_path / "glyphs.keras")
+    with pytest.raises(ModelFileError, match="not a whole-captcha reader"):
+        CaptchaReader.load(tmp_path / "glyphs.keras")
