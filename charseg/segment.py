@@ -49,6 +49,9 @@ class SegmentConfig:
         Weight of the ink cut through by a cut (model-free search only).
     char_aspect : float
         Typical character width / strip height, to guess the count when it is not given.
+    context : float
+        Columns of context on each side of a glyph window given to the classifier, as a
+        fraction of G (0 = the tight window only).
     end_slack : float
         The first cut may lie up to this fraction of G left of the cleaned text (where thin
         ink was taken for a line) or half of it to the right; likewise the last cut.
@@ -63,6 +66,17 @@ class SegmentConfig:
     cut_weight: float = 2.0
     char_aspect: float = 0.6
     end_slack: float = 0.5
+    context: float = 0.0
+
+    @property
+    def context_columns(self) -> int:
+        """`context` in strip columns."""
+        return int(round(self.context * self.strip_height))
+
+    @property
+    def glyph_channels(self) -> int:
+        """Channels of a glyph window: raw and cleaned ink, plus the window mask with context."""
+        return 3 if self.context_columns > 0 else 2
 
     def __post_init__(self) -> None:
         if not 0 < self.min_rel_width < 1 < self.max_rel_width:

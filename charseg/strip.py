@@ -123,12 +123,30 @@ def tighten(profile: np.ndarray, a: int, b: int) -> tuple[int, int]:
     return a + int(inked[0]), a + int(inked[-1]) + 1
 
 
-def window(strip: Strip, a: int, b: int) -> np.ndarray:
+def window(strip: Strip, a: int, b: int, *, context: int = 0) -> np.ndarray:
     """The glyph window between strip columns a and b, tightened to its ink.
+
+    With `context` > 0 the crop extends that many columns on each side (zeros beyond the
+    strip) and a third channel marks the window itself, so a classifier can see whether ink
+    continues past a cut.
 
     Returns
     -------
-    glyph : ndarray of shape (G, w, 2), float32 (a view)
+    glyph : ndarray of shape (G, w, 2), or (G, w + 2 * context, 3) with context, float32
+
+    Examples
+    --------
+    >>> s = Strip(np.ones((8, 20, 2), np.float32), np.ones(20, np.float32), 1.0, 0, 8, 0, 20,
+    ...           0, 20)
+    >>> window(s, 5, 9).shape, window(s, 5, 9, context=3).shape
+    ((8, 4, 2), (8, 10, 3))
     """
     a, b = tighten(strip.profile, a, b)
-    return strip.channels[:, a:b]
+    if context <= 0:
+        return strip.channels[:, a:b]
+    height, width = strip.channels.shape[:2]
+    out = np.zeros((height, b - a + 2 * context, 3), np.float32)
+    lo, hi = max(0, a - context), min(width, b + context)
+    out[:, lo - (a - context) : hi - (a - context), :2] = strip.channels[:, lo:hi]
+    out[:, context : context + b - a, 2] = 1.0
+    return out

@@ -93,7 +93,10 @@ def score_windows(
         cuts = prep.candidates
         for a, b in zip(cuts[i], cuts[j], strict=True):
             glyphs.append(
-                normalize_glyph(window(prep.strip, int(a), int(b)), classifier.glyph_size)
+                normalize_glyph(
+                    window(prep.strip, int(a), int(b), context=config.context_columns),
+                    classifier.glyph_size,
+                )
             )
         specs.append((i, j, rel))
     size = classifier.glyph_size

@@ -143,6 +143,7 @@ def glyph_set(
     with a `reject_index`, badly cut windows are added with that label.
     """
     glyph_size = config.segment.strip_height
+    context = config.segment.context_columns
     jitter = max(1, int(round(config.jitter * glyph_size)))
     copies = config.copies
     xs: list[np.ndarray] = []
@@ -154,7 +155,11 @@ def glyph_set(
             lo, hi = bad_windows(prep, cut, config.segment, config.negative_offset)
             n_neg = min(len(lo), int(rng.poisson(config.negatives * len(label))))
             for n in rng.choice(len(lo), n_neg, replace=False):
-                xs.append(normalize_glyph(window(prep.strip, int(lo[n]), int(hi[n])), glyph_size))
+                xs.append(
+                    normalize_glyph(
+                        window(prep.strip, int(lo[n]), int(hi[n]), context=context), glyph_size
+                    )
+                )
                 ys.append(reject_index)
         width = prep.strip.channels.shape[1]
         for a, b, y in zip(cut[:-1], cut[1:], label, strict=True):
@@ -162,7 +167,7 @@ def glyph_set(
             for da, db in shifts:
                 lo = int(np.clip(a + da, 0, width - 2))
                 hi = int(np.clip(b + db, lo + 2, width))
-                xs.append(normalize_glyph(window(prep.strip, lo, hi), glyph_size))
+                xs.append(normalize_glyph(window(prep.strip, lo, hi, context=context), glyph_size))
                 ys.append(int(y))
     if not xs:
         raise ValueError("no image could be aligned to its label")
@@ -207,8 +212,9 @@ def run_rounds(
     keras.utils.set_random_seed(config.seed)
     cuts = [initial_cuts(p, len(lab), seg) for p, lab in zip(prepared, labels, strict=True)]
     reject = config.negatives > 0
-    model = build_model(len(alphabet) + int(reject), seg.strip_height, 2, config.model)
-    classifier = GlyphClassifier(model, alphabet, seg.strip_height, 2, reject)
+    channels = seg.glyph_channels
+    model = build_model(len(alphabet) + int(reject), seg.strip_height, channels, config.model)
+    classifier = GlyphClassifier(model, alphabet, seg.strip_height, channels, reject)
     widths = WidthModel.uniform(len(alphabet), seg.width_sigma)
     reports = []
     for round_no in range(config.rounds):
