@@ -1,5 +1,9 @@
 """Per-character CNN: glyph normalization, model, augmentation, training, model files."""
 
+from ._quiet import import_tensorflow_quietly
+
+import_tensorflow_quietly()
+
 from .augment import AugmentConfig, make_augmenter
 from .errors import ModelFileError
 from .glyphs import normalize_glyph, normalize_glyphs

@@ -5,40 +5,23 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
 
-def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow with file descriptor 2 muted: its native start-up lines are noise."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            import tensorflow  # noqa: F401
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+from charseg import ImageLoadError, SegmentConfig, load_image, prepare, segment
+from classifier import GlyphClassifier, ModelFileError
 
-
-_import_tensorflow_quietly()
-
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from charseg import ImageLoadError, SegmentConfig, load_image, prepare, segment  # noqa: E402
-from classifier import GlyphClassifier, ModelFileError  # noqa: E402
-
-from .dataset import DatasetError, list_images, load_dataset  # noqa: E402
-from .metrics import evaluate  # noqa: E402
-from .overlay import draw_overlay  # noqa: E402
-from .reader import CaptchaReader  # noqa: E402
-from .synth import SynthConfig, generate_dataset  # noqa: E402
-from .training import ReaderConfig  # noqa: E402
+from .dataset import DatasetError, list_images, load_dataset
+from .metrics import evaluate
+from .overlay import draw_overlay
+from .reader import CaptchaReader
+from .synth import SynthConfig, generate_dataset
+from .training import ReaderConfig
 
 __all__ = ["main"]
 
