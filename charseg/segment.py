@@ -49,6 +49,8 @@ class SegmentConfig:
         Weight of the ink cut through by a cut (model-free search only).
     char_aspect : float
         Typical character width / strip height, to guess the count when it is not given.
+    window_aspect : float
+        Width / height of the classifier's glyph canvas (the height is G).
     context : float
         Columns of context on each side of a glyph window given to the classifier, as a
         fraction of G (0 = the tight window only).
@@ -66,7 +68,13 @@ class SegmentConfig:
     cut_weight: float = 2.0
     char_aspect: float = 0.6
     end_slack: float = 0.5
-    context: float = 0.0
+    context: float = 0.25
+    window_aspect: float = 1.0
+
+    @property
+    def glyph_width(self) -> int:
+        """Width of the classifier's glyph canvas in pixels."""
+        return int(round(self.window_aspect * self.strip_height))
 
     @property
     def context_columns(self) -> int:

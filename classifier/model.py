@@ -29,7 +29,12 @@ class ModelConfig:
 
 
 def build_model(
-    n_classes: int, glyph_size: int, channels: int, config: ModelConfig | None = None
+    n_classes: int,
+    glyph_size: int,
+    channels: int,
+    config: ModelConfig | None = None,
+    *,
+    glyph_width: int | None = None,
 ) -> keras.Model:
     """Build an uncompiled glyph classifier.
 
@@ -38,18 +43,20 @@ def build_model(
     n_classes : int
         Alphabet size.
     glyph_size : int
-        Side of the square input.
+        Input height.
     channels : int
         Input channels.
+    glyph_width : int, optional
+        Input width (default: `glyph_size`).
 
     Returns
     -------
-    keras.Model mapping (N, size, size, channels) to (N, n_classes) probabilities
+    keras.Model mapping (N, size, width, channels) to (N, n_classes) probabilities
     """
     config = config or ModelConfig()
     if n_classes < 2:
         raise ValueError(f"n_classes={n_classes} must be at least 2")
-    inputs = keras.Input((glyph_size, glyph_size, channels), name="glyph")
+    inputs = keras.Input((glyph_size, glyph_width or glyph_size, channels), name="glyph")
     x = inputs
     for n in config.filters:
         x = layers.Conv2D(n, 3, padding="same", use_bias=False)(x)

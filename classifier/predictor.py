@@ -30,9 +30,12 @@ class GlyphClassifier:
     alphabet : str
         Output i is ``alphabet[i]``.
     glyph_size : int
+        Input height.
     channels : int
     reject : bool
         The model has one more output, "not a single character" (a badly cut window).
+    glyph_width : int, optional
+        Input width (default: `glyph_size`).
     """
 
     model: keras.Model
@@ -40,6 +43,12 @@ class GlyphClassifier:
     glyph_size: int
     channels: int
     reject: bool = False
+    glyph_width: int | None = None
+
+    @property
+    def input_shape(self) -> tuple[int, int, int]:
+        """(height, width, channels) of one normalized glyph."""
+        return (self.glyph_size, self.glyph_width or self.glyph_size, self.channels)
 
     @property
     def n_outputs(self) -> int:
@@ -59,14 +68,14 @@ class GlyphClassifier:
 
         Parameters
         ----------
-        batch : ndarray of shape (N, S, S, C), float32
+        batch : ndarray of shape (N, *input_shape), float32
 
         Returns
         -------
         ndarray of shape (N, n_outputs), float32
             The last column is the reject class when `reject` is set.
         """
-        expected = (self.glyph_size, self.glyph_size, self.channels)
+        expected = self.input_shape
         if batch.ndim != 4 or batch.shape[1:] != expected:
             raise ValueError(
                 f"batch must have shape (N, {', '.join(map(str, expected))}), got {batch.shape}"
@@ -87,7 +96,9 @@ class GlyphClassifier:
         Glyphs with fewer channels than the model are repeated to fill its channels. The
         reject class is ignored: the best symbol and its probability are returned.
         """
-        batch = normalize_glyphs([_fit_channels(g, self.channels) for g in glyphs], self.glyph_size)
+        batch = normalize_glyphs(
+            [_fit_channels(g, self.channels) for g in glyphs], self.glyph_size, self.glyph_width
+        )
         if len(glyphs) == 0:
             return [], np.zeros(0, np.float32)
         proba = self.predict_proba(batch)[:, : len(self.alphabet)]
@@ -99,6 +110,7 @@ class GlyphClassifier:
         meta = {
             "alphabet": self.alphabet,
             "glyph_size": self.glyph_size,
+            "glyph_width": self.input_shape[1],
             "channels": self.channels,
             "reject": self.reject,
             **(extra or {}),
@@ -116,6 +128,7 @@ class GlyphClassifier:
                 int(meta["glyph_size"]),
                 int(meta["channels"]),
                 bool(meta.get("reject", False)),
+                int(meta.get("glyph_width", meta["glyph_size"])),
             )
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFileError(path, f"metadata does not fit the network ({err})") from None

@@ -72,5 +72,10 @@ def fit(
     if validation is not None and len(validation[0]):
         val = (validation[0].astype(np.float32), validation[1].astype(np.int32))
     return model.fit(
-        data, epochs=config.epochs, validation_data=val, callbacks=callbacks or [], verbose=verbose
+        data,
+        epochs=config.epochs,
+        validation_data=val,
+        callbacks=callbacks or [],
+        verbose=verbose,
+        shuffle=False,  # the dataset shuffles itself each epoch
     )

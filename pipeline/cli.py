@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from charseg import ImageLoadError, SegmentConfig, load_image, prepare, segment
+from charseg import CleanConfig, ImageLoadError, SegmentConfig, load_image, segment
 from classifier import GlyphClassifier, ModelFileError
 
 from .dataset import DatasetError, list_images, load_dataset
@@ -22,6 +22,7 @@ from .overlay import draw_overlay
 from .reader import CaptchaReader
 from .synth import SynthConfig, generate_dataset
 from .training import ReaderConfig
+from .windows import precut_glyph
 
 __all__ = ["main"]
 
@@ -262,12 +263,9 @@ def _cmd_segment(args: argparse.Namespace) -> int:
 
 def _cmd_classify(args: argparse.Namespace) -> int:
     classifier, meta = GlyphClassifier.load(args.model)
-    config = SegmentConfig()
+    clean_config = CleanConfig(**meta["config"]["segment"]["clean"]) if "config" in meta else None
     paths, images, bad = _read_good(_expand(args.paths))
-    glyphs = []
-    for image in images:
-        cleaned = prepare(image, config).cleaned
-        glyphs.append(np.stack([cleaned.ink, cleaned.ink * cleaned.text], axis=2))
+    glyphs = [precut_glyph(image, classifier.channels, clean_config) for image in images]
     chars, conf = classifier.predict(glyphs)
     for path, char, c in zip(paths, chars, conf, strict=True):
         print(f"{path}\t{char}\t{c:.4f}")

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from charseg import Prepared, SegmentConfig, allowed_windows, best_path, window
-from classifier import GlyphClassifier, normalize_glyph
+from charseg import Prepared, SegmentConfig, allowed_windows, best_path
+from classifier import GlyphClassifier
 
 from .widths import WidthModel
+from .windows import glyph_batch
 
 __all__ = ["WindowScores", "score_windows", "decode", "align", "Decoded"]
 
@@ -84,24 +85,26 @@ def score_windows(
         Character counts considered for each image.
     """
     specs = []
-    glyphs = []
+    batches = []
     for prep, ks in zip(prepared, lengths, strict=True):
         if prep.strip.empty:
             specs.append((np.zeros(0, int), np.zeros(0, int), {k: np.zeros(0) for k in ks}))
             continue
         i, j, rel = _windows(prep, ks, config)
         cuts = prep.candidates
-        for a, b in zip(cuts[i], cuts[j], strict=True):
-            glyphs.append(
-                normalize_glyph(
-                    window(prep.strip, int(a), int(b), context=config.context_columns),
-                    classifier.glyph_size,
-                )
+        batches.append(
+            glyph_batch(
+                prep.strip,
+                cuts[i],
+                cuts[j],
+                size=classifier.glyph_size,
+                width=classifier.input_shape[1],
+                context=config.context_columns,
             )
+        )
         specs.append((i, j, rel))
-    size = classifier.glyph_size
     batch = (
-        np.stack(glyphs) if glyphs else np.zeros((0, size, size, classifier.channels), np.float32)
+        np.concatenate(batches) if batches else np.zeros((0, *classifier.input_shape), np.float32)
     )
     log_proba = np.log(classifier.predict_proba(batch)[:, : len(classifier.alphabet)] + _EPS)
     out = []

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 from tqdm import tqdm
 
-from charseg import Prepared, SegmentConfig, allowed_windows, best_path, cut_cost_scores, window
+from charseg import Prepared, SegmentConfig, allowed_windows, best_path, cut_cost_scores
 from classifier import (
     AugmentConfig,
     GlyphClassifier,
@@ -19,11 +19,11 @@ from classifier import (
     TrainConfig,
     build_model,
     fit,
-    normalize_glyph,
 )
 
 from .search import align, score_windows
 from .widths import WidthModel
+from .windows import glyph_batch
 
 __all__ = [
     "ReaderConfig",
@@ -147,31 +147,36 @@ def glyph_set(
     jitter = max(1, int(round(config.jitter * glyph_size)))
     copies = config.copies
     xs: list[np.ndarray] = []
-    ys: list[int] = []
+    ys: list[np.ndarray] = []
     for prep, cut, label in zip(prepared, cuts, labels, strict=True):
         if cut is None:
             continue
-        if reject_index is not None and config.negatives > 0:
-            lo, hi = bad_windows(prep, cut, config.segment, config.negative_offset)
-            n_neg = min(len(lo), int(rng.poisson(config.negatives * len(label))))
-            for n in rng.choice(len(lo), n_neg, replace=False):
-                xs.append(
-                    normalize_glyph(
-                        window(prep.strip, int(lo[n]), int(hi[n]), context=context), glyph_size
-                    )
-                )
-                ys.append(reject_index)
         width = prep.strip.channels.shape[1]
-        for a, b, y in zip(cut[:-1], cut[1:], label, strict=True):
-            shifts = [(0, 0)] + [tuple(rng.integers(-jitter, jitter + 1, 2)) for _ in range(copies)]
-            for da, db in shifts:
-                lo = int(np.clip(a + da, 0, width - 2))
-                hi = int(np.clip(b + db, lo + 2, width))
-                xs.append(normalize_glyph(window(prep.strip, lo, hi, context=context), glyph_size))
-                ys.append(int(y))
+        # Each glyph as aligned, then `copies` copies with both cuts shifted at random.
+        shifts = rng.integers(-jitter, jitter + 1, (len(label), copies, 2))
+        shifts = np.concatenate([np.zeros((len(label), 1, 2), int), shifts], axis=1)
+        lo = np.clip(cut[:-1, None] + shifts[:, :, 0], 0, width - 2).ravel()
+        hi = np.clip(cut[1:, None] + shifts[:, :, 1], lo.reshape(len(label), -1) + 2, width).ravel()
+        ys.append(np.repeat(label, copies + 1))
+        if reject_index is not None and config.negatives > 0:
+            bad_lo, bad_hi = bad_windows(prep, cut, config.segment, config.negative_offset)
+            n_neg = min(len(bad_lo), int(rng.poisson(config.negatives * len(label))))
+            pick = rng.choice(len(bad_lo), n_neg, replace=False)
+            lo, hi = np.concatenate([lo, bad_lo[pick]]), np.concatenate([hi, bad_hi[pick]])
+            ys.append(np.full(n_neg, reject_index))
+        xs.append(
+            glyph_batch(
+                prep.strip,
+                lo,
+                hi,
+                size=glyph_size,
+                width=config.segment.glyph_width,
+                context=context,
+            )
+        )
     if not xs:
         raise ValueError("no image could be aligned to its label")
-    return np.stack(xs), np.array(ys, np.int32)
+    return np.concatenate(xs), np.concatenate(ys).astype(np.int32)
 
 
 def relative_cut_widths(prepared: Prepared, cut: np.ndarray | None) -> np.ndarray | None:
@@ -213,8 +218,16 @@ def run_rounds(
     cuts = [initial_cuts(p, len(lab), seg) for p, lab in zip(prepared, labels, strict=True)]
     reject = config.negatives > 0
     channels = seg.glyph_channels
-    model = build_model(len(alphabet) + int(reject), seg.strip_height, channels, config.model)
-    classifier = GlyphClassifier(model, alphabet, seg.strip_height, channels, reject)
+    model = build_model(
+        len(alphabet) + int(reject),
+        seg.strip_height,
+        channels,
+        config.model,
+        glyph_width=seg.glyph_width,
+    )
+    classifier = GlyphClassifier(
+        model, alphabet, seg.strip_height, channels, reject, seg.glyph_width
+    )
     widths = WidthModel.uniform(len(alphabet), seg.width_sigma)
     reports = []
     for round_no in range(config.rounds):
