@@ -6,6 +6,8 @@ python benchmarks/accuracy.py ../shared/data/captcha_v2 --json build/accuracy.js
 from __future__ import annotations
 
 import argparse
+import ast
+import dataclasses
 import json
 import sys
 import time
@@ -13,7 +15,34 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from charseg import CleanConfig, SegmentConfig  # noqa: E402
+from classifier import ModelConfig  # noqa: E402
 from pipeline import CaptchaReader, ReaderConfig, edit_distance, evaluate, load_dataset  # noqa: E402
+
+
+def configure(settings: list[str], seed: int) -> ReaderConfig:
+    """A ReaderConfig with `key=value` overrides routed to the dataclass that has the key.
+
+    The reader's own fields come first, so `dropout` sets the model's only if the reader
+    has no such field.
+    """
+    groups: dict[type, dict[str, object]] = {
+        ReaderConfig: {},
+        SegmentConfig: {},
+        CleanConfig: {},
+        ModelConfig: {},
+    }
+    for item in settings:
+        key, _, raw = item.partition("=")
+        owner = next(
+            (cls for cls in groups if key in {f.name for f in dataclasses.fields(cls)}), None
+        )
+        if owner is None:
+            raise SystemExit(f"--set {item}: no setting named {key!r}")
+        groups[owner][key] = ast.literal_eval(raw)
+    segment = SegmentConfig(clean=CleanConfig(**groups[CleanConfig]), **groups[SegmentConfig])
+    model = ModelConfig(**groups[ModelConfig])
+    return ReaderConfig(segment=segment, model=model, **{"seed": seed, **groups[ReaderConfig]})
 
 
 def scores(texts: list[str], labels: list[str]) -> dict[str, float]:
@@ -39,6 +68,13 @@ def main() -> None:
     parser.add_argument("--peers", default="ddddocr,crnn", help="comma list, or 'none'")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--model", help="also save our trained reader here")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a ReaderConfig/SegmentConfig/CleanConfig field",
+    )
     args = parser.parse_args()
 
     data = load_dataset(args.dataset)
@@ -46,12 +82,12 @@ def main() -> None:
     print(f"{len(train)} training, {len(test)} test images, alphabet {data.alphabet!r}")
     results: dict[str, dict[str, float]] = {}
 
-    reader = CaptchaReader(ReaderConfig(seed=args.seed))
+    reader = CaptchaReader(configure(args.set, args.seed))
     started = time.perf_counter()
     reader.train(train, progress=False)
     train_s = time.perf_counter() - started
     ours, _ = evaluate(reader, test, progress=False)
-    results["captcha-cnn (ours)"] = {
+    results["captcha-cnn (ours)" + (f" {' '.join(args.set)}" if args.set else "")] = {
         **scores([r.text for r in _], test.labels),
         "train_seconds": train_s,
         "segmentation_success": ours.segmentation_success,

@@ -72,9 +72,9 @@ class ReaderConfig:
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
-    rounds: int = 3
-    epochs: int = 12
-    refine_epochs: int = 6
+    rounds: int = 5
+    epochs: int = 15
+    refine_epochs: int = 8
     batch_size: int = 64
     learning_rate: float = 2e-3
     jitter: float = 0.06
