@@ -17,6 +17,7 @@ __all__ = [
     "BINARIZERS",
     "ink_map",
     "binarize",
+    "keep_substantial",
     "remove_specks",
     "stroke_width",
     "remove_thin_lines",
@@ -47,6 +48,12 @@ class CleanConfig:
     min_line_length : float
         A thin piece counts as a line only if its bounding box spans at least this fraction
         of the image height (short thin pieces are parts of glyphs).
+    denoise : int
+        Side of the median filter applied to the ink map (removes dot noise and 1-pixel
+        lines, keeps strokes 2 pixels or wider); 0 or 1 turns it off.
+    min_component : float
+        Components of the line-free text smaller than this fraction of the largest one are
+        dropped from it (noise left after line removal); the raw ink keeps them.
     """
 
     background_window: float = 0.8
@@ -56,6 +63,8 @@ class CleanConfig:
     line_ratio: float = 0.6
     max_line_loss: float = 0.5
     min_line_length: float = 0.3
+    denoise: int = 3
+    min_component: float = 0.05
 
     def __post_init__(self) -> None:
         if self.binarizer not in BINARIZERS:
@@ -64,6 +73,8 @@ class CleanConfig:
             )
         if not 0.0 <= self.background_window <= 4.0:
             raise ValueError(f"background_window={self.background_window} must be in [0, 4]")
+        if self.denoise not in (0, 1, 3, 5):
+            raise ValueError(f"denoise={self.denoise} must be 0, 1, 3 or 5")
         if not 0.0 < self.line_ratio < 1.0:
             raise ValueError(f"line_ratio={self.line_ratio} must be in (0, 1)")
 
@@ -87,7 +98,7 @@ class Cleaned:
     text: np.ndarray
 
 
-def ink_map(image: np.ndarray, *, background_window: float = 0.8) -> np.ndarray:
+def ink_map(image: np.ndarray, *, background_window: float = 0.8, denoise: int = 0) -> np.ndarray:
     """Ink strength as the colour distance from the local background.
 
     Parameters
@@ -95,6 +106,9 @@ def ink_map(image: np.ndarray, *, background_window: float = 0.8) -> np.ndarray:
     image : ndarray of shape (H, W, 3) or (H, W), float in [0, 1]
     background_window : float
         Median window side as a fraction of the height; 0 uses the border's median colour.
+    denoise : int
+        Side of a median filter applied before the ink is scaled to [0, 1] (0 = none), so
+        that dot noise neither shows as ink nor sets the scale.
 
     Returns
     -------
@@ -124,6 +138,8 @@ def ink_map(image: np.ndarray, *, background_window: float = 0.8) -> np.ndarray:
         border = np.concatenate([img8[0], img8[-1], img8[:, 0], img8[:, -1]])
         bg = np.broadcast_to(np.median(border, axis=0), img8.shape).astype(np.float32)
     dist = np.abs(img8.astype(np.float32) - bg).max(axis=2)
+    if denoise > 1:
+        dist = cv2.medianBlur(dist, denoise)
     flat = dist.ravel()
     top = float(np.partition(flat, int(0.997 * (flat.size - 1)))[int(0.997 * (flat.size - 1))])
     if top < 8.0:  # no contrast at all: a blank image
@@ -199,6 +215,25 @@ def remove_specks(mask: np.ndarray, *, min_area: int) -> np.ndarray:
     return keep[labels]
 
 
+def keep_substantial(mask: np.ndarray, *, fraction: float) -> np.ndarray:
+    """Keep the 8-connected components with at least `fraction` of the largest one's area.
+
+    Examples
+    --------
+    >>> m = np.zeros((10, 10), bool); m[0, 0] = True; m[2:8, 2:8] = True
+    >>> int(keep_substantial(m, fraction=0.1).sum())
+    36
+    """
+    if fraction <= 0 or not mask.any():
+        return mask.copy()
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    areas = stats[:, cv2.CC_STAT_AREA].astype(float)
+    areas[0] = 0.0
+    keep = areas >= fraction * areas.max()
+    keep[0] = False
+    return keep[labels]
+
+
 def stroke_width(mask: np.ndarray) -> float:
     """Typical width of the strokes that hold most of the ink, in pixels (0 if empty).
 
@@ -263,7 +298,7 @@ def clean(image: np.ndarray, config: CleanConfig | None = None) -> Cleaned:
     Cleaned
     """
     config = config or CleanConfig()
-    ink = ink_map(image, background_window=config.background_window)
+    ink = ink_map(image, background_window=config.background_window, denoise=config.denoise)
     height = ink.shape[0]
     mask = remove_specks(
         binarize(ink, method=config.binarizer),
@@ -279,4 +314,5 @@ def clean(image: np.ndarray, config: CleanConfig | None = None) -> Cleaned:
         opened = remove_specks(opened, min_area=int(round(4 * config.min_speck_area * height**2)))
         if opened.sum() >= (1.0 - config.max_line_loss) * mask.sum():
             text = opened
+    text = keep_substantial(text, fraction=config.min_component)
     return Cleaned(ink=ink, mask=mask, text=text)

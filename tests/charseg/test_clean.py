@@ -6,6 +6,7 @@ from charseg import (
     binarize,
     clean,
     ink_map,
+    keep_substantial,
     remove_specks,
     remove_thin_lines,
     stroke_width,
@@ -77,3 +78,27 @@ def test_clean_skips_line_removal_that_would_erase_the_text():
     m_img[20:22, 10:90] = 0.0  # only a thin line: it is the text
     cleaned = clean(m_img)
     assert cleaned.text.sum() == cleaned.mask.sum() > 0
+
+
+def test_median_denoise_removes_dots_keeps_strokes():
+    img = np.ones((30, 60, 3), np.float32)
+    img[8:22, 10:14] = 0.0  # a 4-px stroke
+    rng = np.random.default_rng(0)
+    dots = rng.random((30, 60)) < 0.01
+    img[dots] = 0.0
+    noisy = binarize(ink_map(img))
+    clean_mask = binarize(ink_map(img, denoise=3))
+    assert clean_mask[15, 11] and noisy[dots & (np.arange(60)[None, :] > 20)].any()
+    assert not clean_mask[:, 20:].any()
+
+
+def test_keep_substantial_and_config_checks():
+    m = np.zeros((20, 20), bool)
+    m[1, 1] = True
+    m[5:15, 5:10] = True
+    assert int(keep_substantial(m, fraction=0.05).sum()) == 50
+    assert int(keep_substantial(m, fraction=0.0).sum()) == 51
+    with pytest.raises(ValueError, match="denoise"):
+        CleanConfig(denoise=2)
+    with pytest.raises(ValueError, match="line_ratio"):
+        CleanConfig(line_ratio=1.5)
