@@ -61,7 +61,11 @@ class GlyphClassifier:
                 f"model has {self.model.output_shape[-1]} outputs but the alphabet has "
                 f"{len(self.alphabet)} symbols (reject class: {self.reject})"
             )
-        self._forward = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+        # One traced graph for every batch size: the batch dimension is left open.
+        self._forward = tf.function(
+            lambda x: self.model(x, training=False),
+            input_signature=[tf.TensorSpec((None, *self.input_shape), tf.float32)],
+        )
 
     def predict_proba(self, batch: np.ndarray) -> np.ndarray:
         """Class probabilities of normalized glyphs.
@@ -82,12 +86,8 @@ class GlyphClassifier:
             )
         out = np.zeros((len(batch), self.n_outputs), np.float32)
         for lo in range(0, len(batch), _CHUNK):
-            part = batch[lo : lo + _CHUNK].astype(np.float32)
-            # Pad to a power of two so that the traced graph is reused across calls.
-            size = 1 << max(0, int(np.ceil(np.log2(len(part)))))
-            padded = np.zeros((size, *expected), np.float32)
-            padded[: len(part)] = part
-            out[lo : lo + len(part)] = self._forward(tf.constant(padded)).numpy()[: len(part)]
+            part = np.ascontiguousarray(batch[lo : lo + _CHUNK], np.float32)
+            out[lo : lo + len(part)] = self._forward(tf.constant(part)).numpy()
         return out
 
     def predict(self, glyphs: Sequence[np.ndarray]) -> tuple[list[str], np.ndarray]:
