@@ -11,10 +11,6 @@ from .clean import Cleaned
 
 __all__ = ["Strip", "make_strip", "window", "tighten"]
 
-#: Channels of a strip: 0 = raw ink, 1 = ink of the cleaned text mask (lines removed).
-N_CHANNELS = 2
-
-
 @dataclass(frozen=True)
 class Strip:
     """The text band of one image, scaled to a fixed height.

@@ -65,6 +65,7 @@ class GlyphClassifier:
         self._forward = tf.function(
             lambda x: self.model(x, training=False),
             input_signature=[tf.TensorSpec((None, *self.input_shape), tf.float32)],
+            autograph=False,
         )
 
     def predict_proba(self, batch: np.ndarray) -> np.ndarray:
