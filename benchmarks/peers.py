@@ -55,7 +55,8 @@ class Crnn:
         x = layers.Dropout(0.2)(x)
         x = layers.Bidirectional(layers.LSTM(128, return_sequences=True, dropout=0.25))(x)
         x = layers.Bidirectional(layers.LSTM(64, return_sequences=True, dropout=0.25))(x)
-        out = layers.Dense(len(self.alphabet) + 1, activation="softmax")(x)
+        # Logits: keras.ops.ctc_loss and ctc_decode apply the softmax themselves.
+        out = layers.Dense(len(self.alphabet) + 1)(x)
         return keras.Model(image, out)
 
     def _images(self, paths: Sequence[Path]) -> np.ndarray:
