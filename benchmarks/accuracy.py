@@ -69,6 +69,11 @@ def main() -> None:
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--model", help="also save our trained reader here")
     parser.add_argument(
+        "--export-split",
+        metavar="DIR",
+        help="only write DIR/train and DIR/test as links to the split, then stop",
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -80,6 +85,13 @@ def main() -> None:
     data = load_dataset(args.dataset)
     train, test = data.split(args.test_count / len(data), seed=args.seed)
     print(f"{len(train)} training, {len(test)} test images, alphabet {data.alphabet!r}")
+    if args.export_split:
+        for name, part in (("train", train), ("test", test)):
+            folder = Path(args.export_split) / name
+            folder.mkdir(parents=True, exist_ok=True)
+            for path in part.paths:
+                (folder / path.name).symlink_to(path.resolve())
+        return
     results: dict[str, dict[str, float]] = {}
 
     reader = CaptchaReader(configure(args.set, args.seed))
