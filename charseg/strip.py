@@ -11,6 +11,7 @@ from .clean import Cleaned
 
 __all__ = ["Strip", "make_strip", "window", "tighten"]
 
+
 @dataclass(frozen=True)
 class Strip:
     """The text band of one image, scaled to a fixed height.
