@@ -17,7 +17,7 @@ from .model_file import load_model_file, save_model_file
 
 __all__ = ["GlyphClassifier"]
 
-_CHUNK = 2048
+_CHUNK = 512
 
 
 @dataclass

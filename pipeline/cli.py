@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from tqdm import tqdm
 
 from charseg import CleanConfig, ImageLoadError, SegmentConfig, load_image, segment
 from classifier import GlyphClassifier, ModelFileError
@@ -27,6 +28,7 @@ from .windows import precut_glyph
 __all__ = ["main"]
 
 _EXPECTED = (ImageLoadError, ModelFileError, DatasetError)
+_PREDICT_BATCH = 256
 _FORMATTER = argparse.ArgumentDefaultsHelpFormatter
 
 
@@ -215,23 +217,27 @@ def _read_good(paths: Sequence[Path]) -> tuple[list[Path], list[np.ndarray], int
 
 def _cmd_predict(args: argparse.Namespace) -> int:
     reader = CaptchaReader.load(args.model)
-    paths, images, bad = _read_good(_expand(args.paths))
-    readings = reader.read(images, progress=not args.quiet)
+    files = _expand(args.paths)
     writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
-    for path, reading in zip(paths, readings, strict=True):
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "path": str(path),
-                        "text": reading.text,
-                        "confidence": round(reading.confidence, 6),
-                        "char_confidences": [round(c, 6) for c in reading.confidences],
-                    }
-                )
-            )
-        else:
-            writer.writerow([str(path), reading.text, f"{reading.confidence:.4f}"])
+    bad = 0
+    bar = tqdm(total=len(files), desc="reading", unit="img", disable=args.quiet, leave=False)
+    # Stream: decode, read and print one batch at a time, so memory stays flat on big folders.
+    for lo in range(0, len(files), _PREDICT_BATCH):
+        paths, images, n_bad = _read_good(files[lo : lo + _PREDICT_BATCH])
+        bad += n_bad
+        for path, reading in zip(paths, reader.read(images), strict=True):
+            if args.json:
+                record = {
+                    "path": str(path),
+                    "text": reading.text,
+                    "confidence": round(reading.confidence, 6),
+                    "char_confidences": [round(c, 6) for c in reading.confidences],
+                }
+                print(json.dumps(record))
+            else:
+                writer.writerow([str(path), reading.text, f"{reading.confidence:.4f}"])
+        bar.update(min(_PREDICT_BATCH, len(files) - lo))
+    bar.close()
     return 1 if bad else 0
 
 

@@ -118,7 +118,7 @@ def _check_labels(dataset: Dataset, alphabet: str) -> None:
 
 
 def evaluate(
-    reader: CaptchaReader, dataset: Dataset, *, batch_size: int = 256, progress: bool = True
+    reader: CaptchaReader, dataset: Dataset, *, batch_size: int = 64, progress: bool = True
 ) -> tuple[Evaluation, list[Reading]]:
     """Read every image of `dataset` and score the readings against the labels."""
     if len(dataset) == 0:

@@ -140,7 +140,7 @@ class CaptchaReader:
         return out
 
     def read(
-        self, images: Sequence[ImageInput], *, batch_size: int = 256, progress: bool = False
+        self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
     ) -> list[Reading]:
         """Read captchas given as arrays (H, W[, 3]) in [0, 1] or as file paths."""
         out: list[Reading] = []
