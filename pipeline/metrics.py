@@ -131,12 +131,12 @@ def evaluate(
     for lo in range(0, len(dataset), batch_size):
         paths = dataset.paths[lo : lo + batch_size]
         started = time.perf_counter()
-        part = reader.read(paths, batch_size=batch_size)
+        part, refs = reader.read_and_align(
+            reader.prepare(paths), dataset.labels[lo : lo + batch_size]
+        )
         seconds += time.perf_counter() - started
         readings.extend(part)
-        references.extend(
-            reader.align([r.prepared for r in part], dataset.labels[lo : lo + batch_size])
-        )
+        references.extend(refs)
         bar.update(len(paths))
     bar.close()
     return score(dataset, readings, references, seconds), readings

@@ -152,23 +152,27 @@ class CaptchaReader:
         bar.close()
         return out
 
-    def align(self, prepared: Sequence[Prepared], labels: Sequence[str]) -> list[np.ndarray | None]:
-        """Cut columns that best explain known labels (None where a label cannot be placed)."""
+    def read_and_align(
+        self, prepared: Sequence[Prepared], labels: Sequence[str]
+    ) -> tuple[list[Reading], list[np.ndarray | None]]:
+        """Readings, and the cuts that best explain the known labels, from one classification.
+
+        The truth-aligned cuts (None where a label cannot be placed) tell segmentation errors
+        from classification errors.
+        """
         classifier = self._require_classifier()
         index = {c: n for n, c in enumerate(classifier.alphabet)}
-        scores = score_windows(
-            classifier, prepared, [[len(lab)] for lab in labels], self.config.segment
-        )
-        return [
-            align(
-                sc,
-                prep,
-                np.array([index[c] for c in lab]),
-                self._widths(),
-                width_weight=self.config.width_weight,
-            )
-            for sc, prep, lab in zip(scores, prepared, labels, strict=True)
-        ]
+        lengths = [sorted(set(self.lengths) | {len(label)}) for label in labels]
+        scores = score_windows(classifier, prepared, lengths, self.config.segment)
+        prior, widths = self._length_prior(), self._widths()
+        weight = self.config.width_weight
+        readings, references = [], []
+        for prep, sc, label in zip(prepared, scores, labels, strict=True):
+            found = decode(sc, prep, classifier.alphabet, prior, widths, width_weight=weight)
+            readings.append(_reading(found, prep))
+            label_index = np.array([index[c] for c in label], int)
+            references.append(align(sc, prep, label_index, widths, width_weight=weight))
+        return readings, references
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write one self-describing model file (atomic)."""
