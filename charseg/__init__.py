@@ -24,6 +24,7 @@ from .segment import (
     boxes_from_cuts,
     cut_cost_scores,
     guess_count,
+    model_free_cuts,
     prepare,
     segment,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "keep_substantial",
     "load_image",
     "make_strip",
+    "model_free_cuts",
     "prepare",
     "remove_specks",
     "remove_thin_lines",

@@ -21,6 +21,7 @@ __all__ = [
     "cut_cost_scores",
     "boxes_from_cuts",
     "guess_count",
+    "model_free_cuts",
     "segment",
 ]
 
@@ -193,6 +194,18 @@ def cut_cost_scores(prepared: Prepared, n_chars: int, config: SegmentConfig) -> 
     return scores
 
 
+def model_free_cuts(prepared: Prepared, n_chars: int, config: SegmentConfig) -> np.ndarray | None:
+    """Cut columns for `n_chars` glyphs from the projection and widths alone.
+
+    Returns None when the image has no ink or too few candidates for `n_chars` windows.
+    """
+    if prepared.strip.empty:
+        return None
+    scores = cut_cost_scores(prepared, n_chars, config)
+    _, path = best_path(scores, n_chars, starts=prepared.starts, ends=prepared.ends)
+    return prepared.candidates[path] if path.size else None
+
+
 def boxes_from_cuts(strip: Strip, cuts: np.ndarray, text: np.ndarray) -> list[Box]:
     """Source-image boxes of the windows between consecutive cuts, tightened to their ink."""
     boxes: list[Box] = []
@@ -250,13 +263,9 @@ def segment(
     if strip.empty:
         return Segmentation(prepared, np.zeros(0, int), [], [])
     k = n_chars or guess_count(prepared, config)
-    _, path = best_path(
-        cut_cost_scores(prepared, k, config), k, starts=prepared.starts, ends=prepared.ends
-    )
-    if path.size == 0:  # too few candidates for k windows: split evenly
+    cuts = model_free_cuts(prepared, k, config)
+    if cuts is None:  # too few candidates for k windows: split evenly
         cuts = np.round(np.linspace(strip.start, strip.end, k + 1)).astype(int)
-    else:
-        cuts = prepared.candidates[path]
     boxes = boxes_from_cuts(strip, cuts, prepared.cleaned.mask)
     glyphs = [window(strip, int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
     return Segmentation(prepared, cuts, boxes, glyphs)

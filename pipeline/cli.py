@@ -248,9 +248,10 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths, images, bad = _read_good(_expand(args.paths))
-    for path, image in zip(paths, images, strict=True):
-        if reader is not None:
-            reading = reader.read([image])[0]
+    # With a model, every image is read in batched classifier calls, not one call per image.
+    readings = reader.read(images) if reader is not None else [None] * len(images)
+    for path, image, reading in zip(paths, images, readings, strict=True):
+        if reading is not None:
             overlay = draw_overlay(
                 image,
                 reading.prepared,

@@ -16,7 +16,7 @@ from charseg import CleanConfig, Prepared, SegmentConfig, boxes_from_cuts, load_
 from classifier import AugmentConfig, GlyphClassifier, ModelConfig, ModelFileError
 
 from .dataset import Dataset, DatasetError
-from .search import Decoded, align, decode, score_windows
+from .search import Decoded, WindowScores, align, decode, score_windows
 from .training import ReaderConfig, RoundReport, run_rounds
 from .widths import WidthModel
 
@@ -123,21 +123,20 @@ class CaptchaReader:
     def read_prepared(self, prepared: Sequence[Prepared]) -> list[Reading]:
         """Read images that were already prepared with `prepare`."""
         classifier = self._require_classifier()
-        lengths = sorted(self.lengths)
-        scores = score_windows(classifier, prepared, [lengths] * len(prepared), self.config.segment)
-        prior = self._length_prior()
-        out = []
-        for prep, sc in zip(prepared, scores, strict=True):
-            found = decode(
-                sc,
-                prep,
-                classifier.alphabet,
-                prior,
-                self._widths(),
-                width_weight=self.config.width_weight,
-            )
-            out.append(_reading(found, prep))
-        return out
+        lengths = [sorted(self.lengths)] * len(prepared)
+        scores = score_windows(classifier, prepared, lengths, self.config.segment)
+        return [self._decode(sc, prep) for sc, prep in zip(scores, prepared, strict=True)]
+
+    def _decode(self, scores: WindowScores, prepared: Prepared) -> Reading:
+        found = decode(
+            scores,
+            prepared,
+            self.alphabet,
+            self._length_prior(),
+            self._widths(),
+            width_weight=self.config.width_weight,
+        )
+        return _reading(found, prepared)
 
     def read(
         self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
@@ -164,14 +163,13 @@ class CaptchaReader:
         index = {c: n for n, c in enumerate(classifier.alphabet)}
         lengths = [sorted(set(self.lengths) | {len(label)}) for label in labels]
         scores = score_windows(classifier, prepared, lengths, self.config.segment)
-        prior, widths = self._length_prior(), self._widths()
-        weight = self.config.width_weight
         readings, references = [], []
         for prep, sc, label in zip(prepared, scores, labels, strict=True):
-            found = decode(sc, prep, classifier.alphabet, prior, widths, width_weight=weight)
-            readings.append(_reading(found, prep))
+            readings.append(self._decode(sc, prep))
             label_index = np.array([index[c] for c in label], int)
-            references.append(align(sc, prep, label_index, widths, width_weight=weight))
+            references.append(
+                align(sc, prep, label_index, self._widths(), width_weight=self.config.width_weight)
+            )
         return readings, references
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -205,8 +203,9 @@ class CaptchaReader:
         return reader
 
     def _widths(self) -> WidthModel:
+        """The learned width prior, or a broad one for a classifier set by hand."""
         if self.widths is None:
-            self.widths = WidthModel.uniform(len(self.alphabet), self.config.segment.width_sigma)
+            return WidthModel.uniform(len(self.alphabet), self.config.segment.width_sigma)
         return self.widths
 
     def _require_classifier(self) -> GlyphClassifier:

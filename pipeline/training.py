@@ -11,7 +11,7 @@ import keras
 import numpy as np
 from tqdm import tqdm
 
-from charseg import Prepared, SegmentConfig, allowed_windows, best_path, cut_cost_scores
+from charseg import Prepared, SegmentConfig, allowed_windows, model_free_cuts
 from classifier import (
     AugmentConfig,
     GlyphClassifier,
@@ -28,7 +28,6 @@ from .windows import glyph_batch
 __all__ = [
     "ReaderConfig",
     "RoundReport",
-    "initial_cuts",
     "bad_windows",
     "glyph_set",
     "learn_widths",
@@ -99,19 +98,6 @@ class RoundReport:
     changed: int
     train_accuracy: float
     seconds: float
-
-
-def initial_cuts(prepared: Prepared, n_chars: int, config: SegmentConfig) -> np.ndarray | None:
-    """Projection- and width-based cuts for a known length (round 0 of alignment)."""
-    if prepared.strip.empty:
-        return None
-    _, path = best_path(
-        cut_cost_scores(prepared, n_chars, config),
-        n_chars,
-        starts=prepared.starts,
-        ends=prepared.ends,
-    )
-    return prepared.candidates[path] if path.size else None
 
 
 def bad_windows(
@@ -215,7 +201,8 @@ def run_rounds(
     seg = config.segment
     rng = np.random.default_rng(config.seed)
     keras.utils.set_random_seed(config.seed)
-    cuts = [initial_cuts(p, len(lab), seg) for p, lab in zip(prepared, labels, strict=True)]
+    # Round 0: cuts from the projection and widths alone.
+    cuts = [model_free_cuts(p, len(lab), seg) for p, lab in zip(prepared, labels, strict=True)]
     reject = config.negatives > 0
     channels = seg.glyph_channels
     model = build_model(

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from charseg import SegmentConfig, clean, make_strip, segment
+from charseg import SegmentConfig, clean, make_strip, model_free_cuts, prepare, segment
 from tests.conftest import text_image
 
 
@@ -42,3 +42,11 @@ def test_strip_has_fixed_height():
     assert strip.start < strip.end
     with pytest.raises(ValueError, match="height"):
         make_strip(clean(text_image()), height=4)
+
+
+def test_model_free_cuts_count_and_blank():
+    img = text_image(80, 24, columns=((5, 12), (20, 27), (35, 42)), rows=(5, 19))
+    config = SegmentConfig()
+    cuts = model_free_cuts(prepare(img, config), 3, config)
+    assert cuts is not None and len(cuts) == 4 and np.all(np.diff(cuts) > 0)
+    assert model_free_cuts(prepare(np.ones((20, 40), np.float32), config), 3, config) is None
