@@ -42,9 +42,13 @@ def fit(
     *,
     validation: tuple[np.ndarray, np.ndarray] | None = None,
     callbacks: list[keras.callbacks.Callback] | None = None,
+    initial_epoch: int = 0,
     verbose: int = 0,
 ) -> keras.callbacks.History:
     """Compile and fit `model` on glyphs `x` (N, S, S, C) with integer labels `y` (N,).
+
+    With `initial_epoch` > 0 the fit resumes: `model` must come compiled from a checkpoint
+    taken after that many epochs, and keeps its optimizer state and learning-rate schedule.
 
     Returns
     -------
@@ -54,13 +58,16 @@ def fit(
         raise ValueError(f"x has {len(x)} glyphs but y has {len(y)} labels")
     if len(x) == 0:
         raise ValueError("no glyphs to train on")
-    steps = max(1, int(np.ceil(len(x) / config.batch_size))) * max(config.epochs, 1)
-    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.05)
-    model.compile(
-        optimizer=keras.optimizers.Adam(schedule),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    if initial_epoch == 0:
+        steps = max(1, int(np.ceil(len(x) / config.batch_size))) * max(config.epochs, 1)
+        schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.05)
+        model.compile(
+            optimizer=keras.optimizers.Adam(schedule),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+    elif model.optimizer is None:
+        raise ValueError("resuming a fit needs a compiled model from a checkpoint")
     data = tf.data.Dataset.from_tensor_slices((x.astype(np.float32), y.astype(np.int32)))
     data = data.shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
     data = data.batch(config.batch_size)
@@ -74,6 +81,7 @@ def fit(
     return model.fit(
         data,
         epochs=config.epochs,
+        initial_epoch=initial_epoch,
         validation_data=val,
         callbacks=callbacks or [],
         verbose=verbose,

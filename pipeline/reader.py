@@ -7,17 +7,17 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
-from charseg import CleanConfig, Prepared, SegmentConfig, boxes_from_cuts, load_image, prepare
-from classifier import AugmentConfig, GlyphClassifier, ModelConfig, ModelFileError
+from charseg import Prepared, boxes_from_cuts, load_image, prepare
+from classifier import GlyphClassifier, ModelFileError
 
+from .checkpoint import Checkpoint, CheckpointError, fingerprint
 from .dataset import Dataset, DatasetError
 from .search import Decoded, WindowScores, align, decode, score_windows
-from .training import ReaderConfig, RoundReport, run_rounds
+from .training import ReaderConfig, RoundReport, config_from_dict, run_rounds
 from .widths import WidthModel
 
 __all__ = ["Reading", "CaptchaReader", "ImageInput"]
@@ -71,6 +71,7 @@ class CaptchaReader:
         self.lengths: dict[int, int] = {}
         self.widths: WidthModel | None = None
         self.history: list[RoundReport] = []
+        self.epoch_log: list[dict[str, float]] = []
 
     @property
     def trained(self) -> bool:
@@ -95,8 +96,24 @@ class CaptchaReader:
         *,
         progress: bool = True,
         log: Callable[[str], None] = print,
+        checkpoint: str | os.PathLike[str] | None = None,
+        resume: bool = False,
     ) -> list[RoundReport]:
-        """Train on a labelled dataset (alphabet and lengths are read from its labels)."""
+        """Train on a labelled dataset (alphabet and lengths are read from its labels).
+
+        With `checkpoint` (a folder), the network is saved there after every epoch and the
+        alignment after every round; `resume=True` continues an interrupted run of the same
+        dataset and settings from it. The folder is left for the caller to delete once the
+        model is saved (resuming a finished run returns at once).
+
+        Raises
+        ------
+        DatasetError
+            An empty dataset or fewer than two symbols.
+        CheckpointError
+            `resume` without a usable checkpoint, a checkpoint of another run, or a
+            checkpoint already there without `resume` (it is never overwritten).
+        """
         if len(dataset) == 0:
             raise DatasetError("dataset", "no images to train on")
         alphabet = dataset.alphabet
@@ -105,16 +122,35 @@ class CaptchaReader:
                 dataset.paths[0].parent,
                 f"labels use only {len(alphabet)} symbol(s); need at least 2",
             )
-        prepared = self.prepare(dataset.paths, progress=progress)
-        classifier, segment, widths, reports = run_rounds(
-            prepared, dataset.labels, alphabet, self.config, progress=progress, log=log
+        store = Checkpoint(checkpoint) if checkpoint is not None else None
+        if resume and store is None:
+            raise ValueError("resume=True needs a checkpoint folder")
+        if store is not None and store.exists() and not resume:
+            raise CheckpointError(
+                store.folder, "an interrupted run's checkpoint is here: resume it or delete it"
+            )
+        key = fingerprint(
+            list(dataset.labels), [p.name for p in dataset.paths], dataclasses.asdict(self.config)
         )
-        self.classifier = classifier
-        self.widths = widths
-        self.config = dataclasses.replace(self.config, segment=segment)
+        prepared = self.prepare(dataset.paths, progress=progress)
+        result = run_rounds(
+            prepared,
+            dataset.labels,
+            alphabet,
+            self.config,
+            progress=progress,
+            log=log,
+            checkpoint=store,
+            resume_key=key if resume else None,
+            run_key=key,
+        )
+        self.classifier = result.classifier
+        self.widths = result.widths
+        self.config = dataclasses.replace(self.config, segment=result.segment)
         self.lengths = dict(dataset.lengths)
-        self.history = reports
-        return reports
+        self.history = result.reports
+        self.epoch_log = result.epochs
+        return result.reports
 
     def _length_prior(self) -> dict[int, float]:
         total = sum(self.lengths.values())
@@ -181,8 +217,9 @@ class CaptchaReader:
                 "kind": "captcha-reader",
                 "lengths": {str(k): n for k, n in self.lengths.items()},
                 "widths": self._widths().to_dict(),
-                "config": _config_to_dict(self.config),
+                "config": dataclasses.asdict(self.config),
                 "history": [dataclasses.asdict(r) for r in self.history],
+                "epochs": self.epoch_log,
             },
         )
 
@@ -193,10 +230,11 @@ class CaptchaReader:
         if meta.get("kind") != "captcha-reader":
             raise ModelFileError(path, "a glyph classifier, not a whole-captcha reader")
         try:
-            reader = cls(_config_from_dict(meta["config"]))
+            reader = cls(config_from_dict(meta["config"]))
             reader.lengths = {int(k): int(n) for k, n in meta["lengths"].items()}
             reader.widths = WidthModel.from_dict(meta["widths"])
             reader.history = [RoundReport(**r) for r in meta.get("history", [])]
+            reader.epoch_log = list(meta.get("epochs", []))
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFileError(path, f"incomplete reader metadata ({err})") from None
         reader.classifier = classifier
@@ -232,22 +270,4 @@ def _reading(found: Decoded, prep: Prepared) -> Reading:
         boxes,
         tuple(int(c) for c in found.cuts),
         prep,
-    )
-
-
-def _config_to_dict(config: ReaderConfig) -> dict[str, Any]:
-    return dataclasses.asdict(config)
-
-
-def _config_from_dict(data: dict[str, Any]) -> ReaderConfig:
-    seg = dict(data["segment"])
-    seg["clean"] = CleanConfig(**seg["clean"])
-    model = dict(data["model"])
-    model["filters"] = tuple(model["filters"])
-    rest = {k: v for k, v in data.items() if k not in ("segment", "model", "augment")}
-    return ReaderConfig(
-        segment=SegmentConfig(**seg),
-        model=ModelConfig(**model),
-        augment=AugmentConfig(**data["augment"]),
-        **rest,
     )

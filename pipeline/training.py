@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import keras
 import numpy as np
 from tqdm import tqdm
 
-from charseg import Prepared, SegmentConfig, allowed_windows, model_free_cuts
+from charseg import CleanConfig, Prepared, SegmentConfig, allowed_windows, model_free_cuts
 from classifier import (
     AugmentConfig,
     GlyphClassifier,
@@ -21,6 +23,7 @@ from classifier import (
     fit,
 )
 
+from .checkpoint import Checkpoint, TrainingState
 from .search import align, score_windows
 from .widths import WidthModel
 from .windows import glyph_batch
@@ -28,11 +31,14 @@ from .windows import glyph_batch
 __all__ = [
     "ReaderConfig",
     "RoundReport",
+    "TrainingResult",
     "bad_windows",
+    "config_from_dict",
     "glyph_set",
     "learn_widths",
     "relative_cut_widths",
     "run_rounds",
+    "segment_from_dict",
 ]
 
 
@@ -194,31 +200,47 @@ def run_rounds(
     *,
     progress: bool = True,
     log: Callable[[str], None] = print,
-) -> tuple[GlyphClassifier, SegmentConfig, WidthModel, list[RoundReport]]:
-    """Alternate training and forced alignment; return the classifier and learned widths."""
+    checkpoint: Checkpoint | None = None,
+    resume_key: str | None = None,
+    run_key: str = "",
+) -> TrainingResult:
+    """Alternate training and forced alignment; return the classifier and learned widths.
+
+    With a `checkpoint`, the network is saved after every epoch and the alignment after
+    every round, marked with `run_key`; with `resume_key` the run continues from a
+    checkpoint marked with that key.
+    """
     index = {c: n for n, c in enumerate(alphabet)}
     label_idx = [np.array([index[c] for c in label], int) for label in labels]
-    seg = config.segment
-    rng = np.random.default_rng(config.seed)
     keras.utils.set_random_seed(config.seed)
-    # Round 0: cuts from the projection and widths alone.
-    cuts = [model_free_cuts(p, len(lab), seg) for p, lab in zip(prepared, labels, strict=True)]
     reject = config.negatives > 0
-    channels = seg.glyph_channels
-    model = build_model(
-        len(alphabet) + int(reject),
-        seg.strip_height,
-        channels,
-        config.model,
-        glyph_width=seg.glyph_width,
-    )
+    if resume_key is not None and checkpoint is not None:
+        state, model = checkpoint.load(resume_key)
+        log(f"resuming at round {state.round} after {state.epochs_done} epoch(s) of it")
+    else:
+        state, model = _fresh_state(prepared, labels, alphabet, config, run_key), None
+    if model is None:
+        seg = config.segment
+        model = build_model(
+            len(alphabet) + int(reject),
+            seg.strip_height,
+            seg.glyph_channels,
+            config.model,
+            glyph_width=seg.glyph_width,
+        )
+        if checkpoint is not None:
+            checkpoint.save(state, model)
+    seg = segment_from_dict(state.segment)
     classifier = GlyphClassifier(
-        model, alphabet, seg.strip_height, channels, reject, seg.glyph_width
+        model, alphabet, seg.strip_height, seg.glyph_channels, reject, seg.glyph_width
     )
-    widths = WidthModel.uniform(len(alphabet), seg.width_sigma)
-    reports = []
-    for round_no in range(config.rounds):
+    cuts = [None if c is None else np.asarray(c, int) for c in state.cuts]
+    widths = WidthModel.from_dict(state.widths)
+    rng = np.random.default_rng()
+    rng.bit_generator.state = state.rng
+    for round_no in range(state.round, config.rounds):
         started = time.perf_counter()
+        state.rng = copy.deepcopy(rng.bit_generator.state)
         x, y = glyph_set(
             prepared,
             cuts,
@@ -235,7 +257,18 @@ def run_rounds(
             augment=config.augment,
             seed=config.seed + round_no,
         )
-        history = fit(model, x, y, train, callbacks=[_EpochBar(epochs, round_no, progress)])
+        if state.epochs_done < epochs:
+            fit(
+                model,
+                x,
+                y,
+                train,
+                initial_epoch=state.epochs_done,
+                callbacks=[
+                    _EpochBar(epochs, round_no, progress),
+                    _EpochRecorder(state, round_no, checkpoint),
+                ],
+            )
         new_cuts = _align_all(
             classifier, prepared, label_idx, seg, widths, config.width_weight, progress
         )
@@ -248,22 +281,86 @@ def run_rounds(
         rel = [relative_cut_widths(p, c) for p, c in zip(prepared, cuts, strict=True)]
         seg = learn_widths(rel, seg)
         widths = WidthModel.fit(rel, label_idx, len(alphabet))
+        last = [e for e in state.epochs if e["round"] == round_no]
         report = RoundReport(
             round_no,
             len(x),
             sum(c is not None for c in cuts),
             changed,
-            float(history.history["accuracy"][-1]),
+            float(last[-1]["accuracy"]) if last else float("nan"),
             time.perf_counter() - started,
         )
-        reports.append(report)
+        state.reports.append(dataclasses.asdict(report))
+        state.round, state.epochs_done = round_no + 1, 0
+        state.cuts = [None if c is None else c.tolist() for c in cuts]
+        state.segment = dataclasses.asdict(seg)
+        state.widths = widths.to_dict()
+        state.rng = copy.deepcopy(rng.bit_generator.state)
+        if checkpoint is not None:
+            checkpoint.save(state)
         log(
             f"round {round_no}: {report.glyphs} glyphs, "
             f"train accuracy {report.train_accuracy:.3f}, "
             f"aligned {report.aligned}/{len(prepared)}, cuts changed in {report.changed}, "
             f"{report.seconds:.0f}s"
         )
-    return classifier, seg, widths, reports
+    return TrainingResult(
+        classifier, seg, widths, [RoundReport(**r) for r in state.reports], state.epochs
+    )
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """What `run_rounds` learned, with its per-round reports and per-epoch log."""
+
+    classifier: GlyphClassifier
+    segment: SegmentConfig
+    widths: WidthModel
+    reports: list[RoundReport]
+    epochs: list[dict[str, float]]
+
+
+def _fresh_state(
+    prepared: Sequence[Prepared],
+    labels: Sequence[str],
+    alphabet: str,
+    config: ReaderConfig,
+    key: str,
+) -> TrainingState:
+    """Round 0's start: cuts from the projection and widths alone."""
+    seg = config.segment
+    cuts = [model_free_cuts(p, len(lab), seg) for p, lab in zip(prepared, labels, strict=True)]
+    return TrainingState(
+        round=0,
+        epochs_done=0,
+        cuts=[None if c is None else np.asarray(c).tolist() for c in cuts],
+        segment=dataclasses.asdict(seg),
+        widths=WidthModel.uniform(len(alphabet), seg.width_sigma).to_dict(),
+        rng=np.random.default_rng(config.seed).bit_generator.state,
+        reports=[],
+        epochs=[],
+        fingerprint=key,
+    )
+
+
+def segment_from_dict(data: dict[str, Any]) -> SegmentConfig:
+    """Inverse of ``dataclasses.asdict`` for a `SegmentConfig`."""
+    fields = dict(data)
+    fields["clean"] = CleanConfig(**fields["clean"])
+    return SegmentConfig(**fields)
+
+
+def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
+    """Inverse of ``dataclasses.asdict`` for a `ReaderConfig`."""
+    model = dict(data["model"])
+    model["filters"] = tuple(model["filters"])
+    rest = {k: v for k, v in data.items() if k not in ("segment", "model", "augment")}
+    return ReaderConfig(
+        segment=segment_from_dict(data["segment"]),
+        model=ModelConfig(**model),
+        augment=AugmentConfig(**data["augment"]),
+        **rest,
+    )
 
 
 def _align_all(classifier, prepared, label_idx, seg, widths, width_weight, progress, chunk=128):
@@ -278,6 +375,28 @@ def _align_all(classifier, prepared, label_idx, seg, widths, width_weight, progr
         bar.update(len(part))
     bar.close()
     return cuts
+
+
+class _EpochRecorder(keras.callbacks.Callback):
+    """Logs each epoch into the training state and checkpoints the network after it."""
+
+    def __init__(self, state: TrainingState, round_no: int, checkpoint: Checkpoint | None):
+        super().__init__()
+        self._state, self._round, self._checkpoint = state, round_no, checkpoint
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self._state.epochs.append(
+            {
+                "round": self._round,
+                "epoch": epoch,
+                "loss": float(logs.get("loss", float("nan"))),
+                "accuracy": float(logs.get("accuracy", float("nan"))),
+            }
+        )
+        self._state.epochs_done = epoch + 1
+        if self._checkpoint is not None:
+            self._checkpoint.save(self._state, self.model)
 
 
 class _EpochBar(keras.callbacks.Callback):
