@@ -17,10 +17,11 @@ install: $(BIN)/captcha-cnn
 demo: install
 	$(BIN)/captcha-cnn train sample_data/train --model $(BUILD)/demo.keras
 	$(BIN)/captcha-cnn evaluate --model $(BUILD)/demo.keras sample_data/test \
-		--json $(BUILD)/demo-scores.json --overlays $(BUILD)/demo-failures
+		--json $(BUILD)/demo-scores.json --overlays $(BUILD)/demo-failures \
+		--plots $(BUILD)/demo-plots
 	$(BIN)/captcha-cnn segment sample_data/test --model $(BUILD)/demo.keras \
 		--output-dir $(BUILD)/demo-overlays --quiet > /dev/null
-	@echo "overlays: $(BUILD)/demo-overlays/  failures: $(BUILD)/demo-failures/  scores: $(BUILD)/demo-scores.json"
+	@echo "overlays: $(BUILD)/demo-overlays/  failures: $(BUILD)/demo-failures/index.html  plots: $(BUILD)/demo-plots/"
 
 lint: install
 	$(BIN)/ruff check charseg classifier pipeline tests benchmarks

@@ -58,9 +58,11 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) ->
                 rgb = _to_rgb(im)
     except ImageLoadError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
+    except UnidentifiedImageError:
+        raise ImageLoadError(path, "not an image in any format this reader knows") from None
+    except (OSError, ValueError, SyntaxError) as err:
         raise ImageLoadError(
-            path, f"not a readable image ({err.__class__.__name__}: {err})"
+            path, f"damaged image data ({err.__class__.__name__}: {err})"
         ) from None
     if min(rgb.shape[:2]) < 2:
         raise ImageLoadError(path, f"image is {rgb.shape[1]}x{rgb.shape[0]} pixels, too small")

@@ -212,7 +212,9 @@ def boxes_from_cuts(strip: Strip, cuts: np.ndarray, text: np.ndarray) -> list[Bo
     for a, b in zip(cuts[:-1], cuts[1:], strict=True):
         a, b = tighten(strip.profile, int(a), int(b))
         left, right = strip.to_source_cols(np.array([a, b]))
-        right = max(right, left + 1)
+        # Rounding the scale back can overshoot the image edge by a pixel.
+        left = min(max(int(left), 0), text.shape[1] - 1)
+        right = min(max(int(right), left + 1), text.shape[1])
         rows = np.flatnonzero(text[strip.top : strip.bottom, left:right].any(axis=1))
         top = strip.top + (int(rows[0]) if rows.size else 0)
         bottom = strip.top + (int(rows[-1]) + 1 if rows.size else strip.bottom - strip.top)

@@ -1,15 +1,31 @@
 """Whole captchas: segment, classify, reassemble, search, score, debug overlays, CLI."""
 
-from .dataset import Dataset, DatasetError, list_images, load_dataset
-from .metrics import Evaluation, ImageResult, edit_distance, evaluate
+# classifier imports TensorFlow with its start-up lines muted; it must come before any
+# module of this package that imports keras.
+import classifier as _classifier  # noqa: F401
+
+from .checkpoint import CheckpointError
+from .dataset import Dataset, DatasetError, glyph_labels, list_images, load_dataset
+from .metrics import (
+    Evaluation,
+    ImageResult,
+    confusion_matrix,
+    coverage_curve,
+    edit_distance,
+    evaluate,
+    selective_accuracy,
+)
 from .overlay import draw_overlay
+from .plots import plot_confusion, plot_coverage, plot_positions, plot_training
 from .reader import CaptchaReader, Reading
+from .report import write_overlays, write_plots
 from .synth import SynthConfig, generate_dataset, render_captcha
 from .training import ReaderConfig, RoundReport
 from .widths import WidthModel
 
 __all__ = [
     "CaptchaReader",
+    "CheckpointError",
     "Dataset",
     "DatasetError",
     "Evaluation",
@@ -19,11 +35,21 @@ __all__ = [
     "RoundReport",
     "SynthConfig",
     "WidthModel",
+    "confusion_matrix",
+    "coverage_curve",
     "draw_overlay",
     "edit_distance",
     "evaluate",
     "generate_dataset",
+    "glyph_labels",
     "list_images",
     "load_dataset",
+    "plot_confusion",
+    "plot_coverage",
+    "plot_positions",
+    "plot_training",
     "render_captcha",
+    "selective_accuracy",
+    "write_overlays",
+    "write_plots",
 ]

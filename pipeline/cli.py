@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import sys
 import time
@@ -17,156 +18,82 @@ from tqdm import tqdm
 from charseg import CleanConfig, ImageLoadError, SegmentConfig, load_image, segment
 from classifier import GlyphClassifier, ModelFileError
 
-from .dataset import DatasetError, list_images, load_dataset
-from .metrics import evaluate
+from .checkpoint import Checkpoint, CheckpointError
+from .cli_parser import build_parser
+from .dataset import IMAGE_SUFFIXES, DatasetError, glyph_labels, list_images, load_dataset
+from .metrics import evaluate, selective_accuracy
 from .overlay import draw_overlay
+from .plots import plot_training
 from .reader import CaptchaReader
+from .report import write_overlays, write_plots
 from .synth import SynthConfig, generate_dataset
 from .training import ReaderConfig
 from .windows import precut_glyph
 
 __all__ = ["main"]
 
-_EXPECTED = (ImageLoadError, ModelFileError, DatasetError)
+_EXPECTED = (ImageLoadError, ModelFileError, DatasetError, CheckpointError)
 _PREDICT_BATCH = 256
-_FORMATTER = argparse.ArgumentDefaultsHelpFormatter
 
 
 class UsageError(ValueError):
     """A command-line argument that cannot be used."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="captcha-cnn",
-        formatter_class=_FORMATTER,
-        description="Segmentation-first text-captcha reader for research on local image files.",
-    )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--quiet", action="store_true", help="no progress bars or round logs")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    def add(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
-        return sub.add_parser(
-            name,
-            formatter_class=_FORMATTER,
-            help=help_text,
-            parents=[common],
-            epilog=f"example: {example}",
-        )
-
-    p = add(
-        "train",
-        "train a reader on a dataset",
-        "captcha-cnn train data/captchas --model reader.keras",
-    )
-    p.add_argument("dataset", help="folder of <label>.png images, or with a labels.csv")
-    p.add_argument("--model", required=True, help="output model file (.keras)")
-    p.add_argument("--epochs", type=int, default=ReaderConfig.epochs, help="first-round epochs")
-    p.add_argument(
-        "--refine-epochs",
-        type=int,
-        default=ReaderConfig.refine_epochs,
-        help="epochs of each later alignment round",
-    )
-    p.add_argument("--rounds", type=int, default=ReaderConfig.rounds, help="train/align rounds")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument(
-        "--val-fraction",
-        type=float,
-        default=0.1,
-        help="fraction held out to report validation accuracy (0 = none)",
-    )
-
-    p = add(
-        "evaluate",
-        "score a model on a dataset",
-        "captcha-cnn evaluate --model reader.keras data/test --json scores.json "
-        "--overlays failures/",
-    )
-    p.add_argument("dataset", help="folder of labelled images, or with a labels.csv")
-    p.add_argument("--model", required=True, help="model file")
-    p.add_argument("--json", help="write the figures to this JSON file")
-    p.add_argument("--overlays", help="write an overlay PNG of each misread image here")
-
-    p = add("predict", "read captcha files", "captcha-cnn predict --model reader.keras new/ a.png")
-    p.add_argument("paths", nargs="+", help="image files or folders")
-    p.add_argument("--model", required=True, help="model file")
-    p.add_argument("--json", action="store_true", help="JSON lines instead of tab-separated")
-
-    p = add(
-        "segment",
-        "write segmentation overlays",
-        "captcha-cnn segment a.png --output-dir overlays/ --n-chars 5",
-    )
-    p.add_argument("paths", nargs="+", help="image files or folders")
-    p.add_argument("--output-dir", required=True, help="folder for the overlay PNGs")
-    p.add_argument("--model", help="use this model's search (and show its reading)")
-    p.add_argument("--n-chars", type=int, help="number of characters (without a model)")
-
-    p = add(
-        "classify", "classify pre-cut glyphs", "captcha-cnn classify --model reader.keras glyphs/"
-    )
-    p.add_argument("paths", nargs="+", help="glyph image files or folders")
-    p.add_argument("--model", required=True, help="model file")
-
-    p = add(
-        "generate",
-        "generate synthetic captchas",
-        "captcha-cnn generate out/ --count 500 --length 4-6 --colour",
-    )
-    p.add_argument("output_dir", help="folder to write <label>.png files into")
-    p.add_argument("--count", type=int, default=500, help="number of captchas")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--length", type=str, default="5", help="length K or range K-L")
-    p.add_argument("--alphabet", default=SynthConfig.alphabet, help="symbols to draw from")
-    p.add_argument("--width", type=int, default=SynthConfig.width, help="image width")
-    p.add_argument("--height", type=int, default=SynthConfig.height, help="image height")
-    p.add_argument("--colour", action="store_true", help="coloured glyphs and background")
-    p.add_argument("--lines", type=int, default=SynthConfig.lines, help="max strike lines")
-    p.add_argument("--noise", type=float, default=SynthConfig.noise, help="dot noise fraction")
-    p.add_argument("--ripple", type=float, default=0.0, help="sine distortion amplitude / height")
-    p.add_argument("--hollow", type=float, default=0.0, help="probability of hollow glyphs")
-    p.add_argument(
-        "--overlap",
-        type=float,
-        default=SynthConfig.overlap,
-        help="max overlap of neighbouring glyphs (fraction of width)",
-    )
-    return parser
-
-
-def _expand(paths: Sequence[str]) -> list[Path]:
-    """Files as given, folders replaced by the images inside them."""
+def _expand(paths: Sequence[str], *, recursive: bool = False) -> list[Path]:
+    """Files as given, folders replaced by the images inside them (and their subfolders)."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            out.extend(list_images(path))
-        else:
+        if not path.is_dir():
             out.append(path)
+        elif recursive:
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES))
+        else:
+            out.extend(list_images(path))
     return out
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.dataset)
+    if args.val_fraction and len(dataset) < 2:
+        raise DatasetError(
+            args.dataset, f"{len(dataset)} image: too few to hold some out (--val-fraction 0)"
+        )
     train, val = (
         dataset.split(args.val_fraction, seed=args.seed) if args.val_fraction else (dataset, None)
     )
+    model_path = Path(args.model)
+    if model_path.suffix != ".keras":
+        raise UsageError(f"--model {model_path} must end in .keras")
+    checkpoint = Path(args.checkpoint) if args.checkpoint else model_path.with_suffix(".ckpt")
     config = ReaderConfig(
         epochs=args.epochs, refine_epochs=args.refine_epochs, rounds=args.rounds, seed=args.seed
     )
     log = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     log(
         f"training on {len(train)} images ({len(train.alphabet)} symbols "
-        f"{train.alphabet!r}, lengths {dict(sorted(train.lengths.items()))})"
+        f"{train.alphabet!r}, lengths {dict(sorted(train.lengths.items()))}); "
+        f"checkpoint {checkpoint}"
     )
     reader = CaptchaReader(config)
     started = time.perf_counter()
-    reader.train(train, progress=not args.quiet, log=log)
+    try:
+        reader.train(
+            train, progress=not args.quiet, log=log, checkpoint=checkpoint, resume=args.resume
+        )
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: the checkpoint in {checkpoint} keeps every finished epoch; "
+            "run the same command with --resume to continue",
+            file=sys.stderr,
+        )
+        return 130
     log(f"trained in {time.perf_counter() - started:.0f}s")
-    reader.save(args.model)
-    print(f"model written to {args.model}")
+    reader.save(model_path)
+    history = _write_history(reader, model_path)
+    Checkpoint(checkpoint).remove()
+    print(f"model written to {model_path} (training history: {', '.join(map(str, history))})")
     if val is not None and len(val):
         result, _ = evaluate(reader, val, progress=not args.quiet)
         print(
@@ -176,29 +103,44 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_history(reader: CaptchaReader, model_path: Path) -> list[Path]:
+    """`<model>.history.json` (rounds and epochs) and `<model>.curves.png` beside the model."""
+    stem = model_path.with_suffix("")
+    history = Path(f"{stem}.history.json")
+    record = {
+        "rounds": [dataclasses.asdict(r) for r in reader.history],
+        "epochs": reader.epoch_log,
+    }
+    history.write_text(json.dumps(record, indent=1))
+    return [history, plot_training(reader.epoch_log, f"{stem}.curves.png")]
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     reader = CaptchaReader.load(args.model)
     dataset = load_dataset(args.dataset)
     result, readings = evaluate(reader, dataset, progress=not args.quiet)
     print(result.table())
+    if args.min_confidence is not None:
+        answered, accuracy = selective_accuracy(result.results, args.min_confidence)
+        print(
+            f"confidence >= {args.min_confidence}: {100 * answered:.1f}% of images answered, "
+            f"{100 * accuracy:.2f}% of those right"
+        )
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result.summary(), indent=1))
+    if args.plots:
+        for path in write_plots(result, args.plots):
+            print(f"plot: {path}")
     if args.overlays:
-        out = Path(args.overlays)
-        out.mkdir(parents=True, exist_ok=True)
-        for res, reading in zip(result.results, readings, strict=True):
-            if res.correct:
-                continue
-            image = draw_overlay(
-                load_image(res.path),
-                reading.prepared,
-                reading.cuts,
-                text=reading.text,
-                confidences=reading.confidences,
-                truth=res.truth,
-            )
-            Image.fromarray(image).save(out / f"{Path(res.path).stem}.png")
+        index = write_overlays(
+            result,
+            readings,
+            args.overlays,
+            failures_only=not args.all_overlays,
+            progress=not args.quiet,
+        )
+        print(f"overlays: {index}")
     return 0
 
 
@@ -216,16 +158,24 @@ def _read_good(paths: Sequence[Path]) -> tuple[list[Path], list[np.ndarray], int
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
+    if args.skip_low and args.min_confidence is None:
+        raise UsageError("--skip-low needs --min-confidence")
     reader = CaptchaReader.load(args.model)
     files = _expand(args.paths)
     writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
-    bad = 0
+    threshold = args.min_confidence
+    bad = low = read = 0
     bar = tqdm(total=len(files), desc="reading", unit="img", disable=args.quiet, leave=False)
     # Stream: decode, read and print one batch at a time, so memory stays flat on big folders.
     for lo in range(0, len(files), _PREDICT_BATCH):
         paths, images, n_bad = _read_good(files[lo : lo + _PREDICT_BATCH])
         bad += n_bad
         for path, reading in zip(paths, reader.read(images), strict=True):
+            read += 1
+            abstain = threshold is not None and reading.confidence < threshold
+            low += abstain
+            if abstain and args.skip_low:
+                continue
             if args.json:
                 record = {
                     "path": str(path),
@@ -233,11 +183,25 @@ def _cmd_predict(args: argparse.Namespace) -> int:
                     "confidence": round(reading.confidence, 6),
                     "char_confidences": [round(c, 6) for c in reading.confidences],
                 }
+                if threshold is not None:
+                    record["abstained"] = abstain
                 print(json.dumps(record))
             else:
-                writer.writerow([str(path), reading.text, f"{reading.confidence:.4f}"])
+                row = [str(path), reading.text, f"{reading.confidence:.4f}"]
+                writer.writerow(
+                    row + ([("low" if abstain else "ok")] if threshold is not None else [])
+                )
         bar.update(min(_PREDICT_BATCH, len(files) - lo))
     bar.close()
+    if threshold is not None:
+        print(f"{low} of {read} readings below confidence {threshold}", file=sys.stderr)
+    return _exit_status(read, bad)
+
+
+def _exit_status(good: int, bad: int) -> int:
+    """0 when every file was read, 1 when some were bad, 2 when none could be read."""
+    if bad and not good:
+        return 2
     return 1 if bad else 0
 
 
@@ -265,18 +229,25 @@ def _cmd_segment(args: argparse.Namespace) -> int:
         target = out / f"{path.stem}.png"
         Image.fromarray(overlay).save(target)
         print(target)
-    return 1 if bad else 0
+    return _exit_status(len(paths), bad)
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
     classifier, meta = GlyphClassifier.load(args.model)
     clean_config = CleanConfig(**meta["config"]["segment"]["clean"]) if "config" in meta else None
-    paths, images, bad = _read_good(_expand(args.paths))
+    paths, images, bad = _read_good(_expand(args.paths, recursive=True))
+    truth = glyph_labels(paths, args.labels) if args.labels else None
     glyphs = [precut_glyph(image, classifier.channels, clean_config) for image in images]
     chars, conf = classifier.predict(glyphs)
-    for path, char, c in zip(paths, chars, conf, strict=True):
-        print(f"{path}\t{char}\t{c:.4f}")
-    return 1 if bad else 0
+    for n, (path, char, c) in enumerate(zip(paths, chars, conf, strict=True)):
+        print(f"{path}\t{char}\t{c:.4f}" + (f"\t{truth[n]}" if truth else ""))
+    if truth:
+        hits = sum(char == t for char, t in zip(chars, truth, strict=True))
+        print(
+            f"glyph accuracy: {100 * hits / len(truth):.2f}% ({hits} of {len(truth)})",
+            file=sys.stderr,
+        )
+    return _exit_status(len(paths), bad)
 
 
 def _parse_length(text: str) -> tuple[int, int]:
@@ -321,7 +292,7 @@ _COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; expected failures print one line and return 2."""
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
     except _EXPECTED as err:

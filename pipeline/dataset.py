@@ -11,7 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["DatasetError", "Dataset", "IMAGE_SUFFIXES", "load_dataset", "list_images"]
+__all__ = [
+    "DatasetError",
+    "Dataset",
+    "IMAGE_SUFFIXES",
+    "glyph_labels",
+    "load_dataset",
+    "list_images",
+]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 _DUPLICATE = re.compile(r"_\d+$")
@@ -108,6 +115,33 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
         if not label:
             raise DatasetError(p, "empty label")
     return Dataset(paths, labels)
+
+
+def glyph_labels(paths: list[Path], source: str | os.PathLike[str]) -> list[str]:
+    """One-symbol labels of pre-cut glyph images.
+
+    `source` is ``"folders"`` (each glyph's folder name is its label) or a CSV of
+    ``filename,label`` rows with file names relative to the CSV's folder.
+
+    Raises
+    ------
+    DatasetError
+        A glyph without a label, or a label that is not exactly one symbol.
+    """
+    if str(source) == "folders":
+        found = {p.resolve(): p.parent.name for p in paths}
+    else:
+        csv_paths, csv_labels = _read_csv(Path(source))
+        found = {p.resolve(): label for p, label in zip(csv_paths, csv_labels, strict=True)}
+    labels = []
+    for p in paths:
+        label = found.get(p.resolve())
+        if label is None:
+            raise DatasetError(p, f"no label for this glyph in {source}")
+        if len(label) != 1:
+            raise DatasetError(p, f"a glyph label must be one symbol, got {label!r}")
+        labels.append(label)
+    return labels
 
 
 def _read_csv(csv_path: Path) -> tuple[list[Path], list[str]]:

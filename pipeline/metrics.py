@@ -15,7 +15,16 @@ from tqdm import tqdm
 from .dataset import Dataset, DatasetError
 from .reader import CaptchaReader, Reading
 
-__all__ = ["ImageResult", "Evaluation", "edit_distance", "evaluate", "cuts_agree"]
+__all__ = [
+    "ImageResult",
+    "Evaluation",
+    "confusion_matrix",
+    "coverage_curve",
+    "cuts_agree",
+    "edit_distance",
+    "evaluate",
+    "selective_accuracy",
+]
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -105,6 +114,70 @@ class Evaluation:
         ]
         width = max(len(name) for name, _ in rows)
         return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def confusion_matrix(results: Sequence[ImageResult]) -> tuple[str, np.ndarray]:
+    """Counts of (truth, read) characters over readings of the label's length.
+
+    Returns
+    -------
+    symbols : str
+        Sorted symbols seen in those labels or readings.
+    counts : ndarray of shape (S, S), int
+        ``counts[i, j]``: glyphs of ``symbols[i]`` read as ``symbols[j]``.
+    """
+    same_length = [r for r in results if len(r.text) == len(r.truth)]
+    pairs = [pair for r in same_length for pair in zip(r.truth, r.text, strict=True)]
+    symbols = "".join(sorted({c for pair in pairs for c in pair}))
+    index = {c: n for n, c in enumerate(symbols)}
+    counts = np.zeros((len(symbols), len(symbols)), int)
+    for t, p in pairs:
+        counts[index[t], index[p]] += 1
+    return symbols, counts
+
+
+def coverage_curve(results: Sequence[ImageResult]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coverage and accuracy of the readings whose confidence is at least each threshold.
+
+    Returns
+    -------
+    thresholds : ndarray, ascending
+        The distinct confidences.
+    coverage : ndarray
+        Fraction of images kept at each threshold.
+    accuracy : ndarray
+        Whole-string accuracy of the kept images.
+    """
+    if not results:
+        raise ValueError("no results")
+    conf = np.array([r.confidence for r in results])
+    ok = np.array([r.correct for r in results], float)
+    order = np.argsort(-conf, kind="stable")
+    conf, ok = conf[order], ok[order]
+    kept = np.arange(1, len(conf) + 1)
+    accuracy = np.cumsum(ok) / kept
+    # A threshold keeps every tie, so each distinct confidence ends at its last occurrence.
+    last = np.append(conf[1:] != conf[:-1], True)
+    return conf[last][::-1], (kept[last] / len(conf))[::-1], accuracy[last][::-1]
+
+
+def selective_accuracy(
+    results: Sequence[ImageResult], min_confidence: float
+) -> tuple[float, float]:
+    """(fraction answered, whole-string accuracy of those) when readings below
+    `min_confidence` are withheld; accuracy is nan when nothing is answered.
+
+    Examples
+    --------
+    >>> rs = [ImageResult("a", "ab", "ab", 0.9, True), ImageResult("b", "cd", "cb", 0.2, True)]
+    >>> selective_accuracy(rs, 0.5)
+    (0.5, 1.0)
+    """
+    if not results:
+        raise ValueError("no results")
+    kept = [r for r in results if r.confidence >= min_confidence]
+    accuracy = sum(r.correct for r in kept) / len(kept) if kept else float("nan")
+    return len(kept) / len(results), accuracy
 
 
 def _check_labels(dataset: Dataset, alphabet: str) -> None:

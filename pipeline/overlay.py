@@ -30,7 +30,7 @@ def draw_overlay(
 ) -> np.ndarray:
     """Render one image's segmentation (and reading, when given) for a person to check.
 
-    Top: the source image with candidate cuts (thin gray), chosen cuts (bold orange) and
+    Top: the source image with candidate cuts (thin gray), chosen cuts (bold blue) and
     glyph boxes (green, red where the character is wrong). Middle: the cleaned text mask with
     the same cuts. Bottom: a caption with each character and its confidence, and the truth.
 

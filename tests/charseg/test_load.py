@@ -40,8 +40,8 @@ def test_animated_gif_reads_first_frame(tmp_path):
     ("content", "match"),
     [
         (b"", "empty"),
-        (b"hello, not an image", "not a readable image"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "not a readable image"),
+        (b"hello, not an image", "not an image"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not an image|damaged image data"),
     ],
 )
 def test_bad_files_raise_with_path(tmp_path, content, match):

@@ -1,5 +1,7 @@
+import io
 import json
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -146,3 +148,202 @@ def test_bad_inputs_give_one_line_and_exit_code(
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     assert "example:" in capsys.readouterr().out
+
+
+def _train_args(dataset, model, *extra):
+    return [
+        "train",
+        str(dataset),
+        "--model",
+        str(model),
+        "--epochs",
+        "2",
+        "--rounds",
+        "1",
+        "--val-fraction",
+        "0",
+        "--quiet",
+        *extra,
+    ]
+
+
+def test_train_writes_history_and_resumes_after_interrupt(
+    tmp_path, tiny_dataset_dir, monkeypatch, capsys
+):
+    from pipeline.checkpoint import Checkpoint
+
+    model = tmp_path / "r.keras"
+    real_save = Checkpoint.save
+
+    def interrupting_save(self, state, network=None):
+        real_save(self, state, network)
+        if (state.round, state.epochs_done) == (0, 1):
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Checkpoint, "save", interrupting_save)
+        assert main(_train_args(tiny_dataset_dir, model)) == 130
+    assert "--resume" in capsys.readouterr().err
+    assert not model.exists() and (tmp_path / "r.ckpt" / "state.json").is_file()
+    assert main(_train_args(tiny_dataset_dir, model)) == 2
+    _one_error_line(capsys, "resume it or delete it")
+    assert main(_train_args(tiny_dataset_dir, model, "--resume")) == 0
+    assert model.is_file() and not (tmp_path / "r.ckpt").exists()
+    history = json.loads((tmp_path / "r.history.json").read_text())
+    assert [e["epoch"] for e in history["epochs"]] == [0, 1] and len(history["rounds"]) == 1
+    assert (tmp_path / "r.curves.png").stat().st_size > 5000
+
+
+def test_evaluate_plots_overlay_index_and_confidence(
+    tmp_path, tiny_dataset_dir, tiny_model_file, capsys
+):
+    args = ["evaluate", "--model", str(tiny_model_file), str(tiny_dataset_dir), "--quiet"]
+    assert (
+        main(
+            args
+            + [
+                "--plots",
+                str(tmp_path / "plots"),
+                "--overlays",
+                str(tmp_path / "all"),
+                "--all-overlays",
+                "--min-confidence",
+                "0.5",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "confidence >= 0.5:" in out and "images answered" in out
+    for name in ("confusion.png", "positions.png", "coverage.png"):
+        assert (tmp_path / "plots" / name).is_file()
+    assert len(list((tmp_path / "all").glob("*.png"))) == 60
+    assert (tmp_path / "all" / "index.html").read_text().count("<tr>") == 61
+
+
+def test_predict_marks_or_skips_low_confidence(tmp_path, tiny_dataset_dir, tiny_model_file, capsys):
+    base = ["predict", "--model", str(tiny_model_file), str(tiny_dataset_dir), "--quiet"]
+    assert main(base + ["--min-confidence", "0"]) == 0
+    captured = capsys.readouterr()
+    rows = [line.split("\t") for line in captured.out.strip().splitlines()]
+    assert len(rows) == 60 and {row[3] for row in rows} == {"ok"}
+    assert "0 of 60 readings below confidence 0" in captured.err
+    assert main(base + ["--min-confidence", "1.01", "--skip-low"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "60 of 60 readings below" in captured.err
+    assert main(base + ["--min-confidence", "1.01", "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert all(r["abstained"] for r in records)
+    assert main(base + ["--skip-low"]) == 2
+    _one_error_line(capsys, "--skip-low needs --min-confidence")
+
+
+def test_classify_reports_glyph_accuracy(tmp_path, tiny_model_file, capsys):
+    from pipeline import SynthConfig, render_captcha
+
+    rng = np.random.default_rng(0)
+    config = SynthConfig(width=32, height=32, alphabet="abcdx", overlap=0.0, lines=0, noise=0.0)
+    rows = []
+    for n, char in enumerate("abcdxabcdx"):
+        image = render_captcha(char, config, rng)
+        folder = tmp_path / "glyphs" / char
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(image).save(folder / f"{n}.png")
+        rows.append(f"{char}/{n}.png,{char}")
+    (tmp_path / "glyphs" / "labels.csv").write_text("\n".join(rows))
+    for source in ("folders", str(tmp_path / "glyphs" / "labels.csv")):
+        glyphs = str(tmp_path / "glyphs")
+        assert main(["classify", "--model", str(tiny_model_file), glyphs, "--labels", source]) == 0
+        captured = capsys.readouterr()
+        lines = captured.out.strip().splitlines()
+        assert len(lines) == 10
+        hits = sum(line.split("\t")[1] == line.split("\t")[3] for line in lines)
+        assert f"glyph accuracy: {10 * hits:.2f}% ({hits} of 10)" in captured.err
+    (tmp_path / "glyphs" / "labels.csv").write_text("a/0.png,ab\n")
+    csv_path = str(tmp_path / "glyphs" / "labels.csv")
+    glyph = str(tmp_path / "glyphs" / "a" / "0.png")
+    assert main(["classify", "--model", str(tiny_model_file), glyph, "--labels", csv_path]) == 2
+    _one_error_line(capsys, "one symbol")
+
+
+def _write_bad(kind, path):
+    if kind == "zero-byte":
+        path.write_bytes(b"")
+    elif kind == "truncated":
+        buffer = io.BytesIO()
+        Image.fromarray(np.random.default_rng(0).integers(0, 255, (40, 90), np.uint8)).save(
+            buffer, "PNG"
+        )
+        path.write_bytes(buffer.getvalue()[:300])
+    elif kind == "text":
+        path.write_text("this is not an image\n")
+    elif kind == "1x1":
+        Image.new("L", (1, 1), 255).save(path)
+    elif kind == "huge":
+        Image.new("1", (10000, 10000), 1).save(path)
+
+
+@pytest.mark.parametrize(
+    ("kind", "needle"),
+    [
+        ("zero-byte", "empty"),
+        ("truncated", "bad.png"),
+        ("text", "not an image"),
+        ("1x1", "too small"),
+        ("huge", "pixel limit"),
+    ],
+)
+def test_each_bad_image_gives_one_line_and_exit_2(tmp_path, tiny_model_file, kind, needle, capsys):
+    bad = tmp_path / "bad.png"
+    _write_bad(kind, bad)
+    assert main(["predict", "--model", str(tiny_model_file), str(bad), "--quiet"]) == 2
+    _one_error_line(capsys, needle)
+    data = tmp_path / "data"
+    data.mkdir()
+    _write_bad(kind, data / "abcd.png")
+    assert main(["evaluate", "--model", str(tiny_model_file), str(data), "--quiet"]) == 2
+    _one_error_line(capsys, "abcd.png")
+
+
+@pytest.mark.parametrize("kind", ["16-bit", "cmyk", "gif"])
+def test_unusual_formats_are_read(tmp_path, tiny_dataset_dir, tiny_model_file, kind, capsys):
+    with Image.open(next(tiny_dataset_dir.glob("*.png"))) as source:
+        rgb = source.convert("RGB")
+    if kind == "16-bit":
+        target = tmp_path / "a.png"
+        Image.fromarray(np.asarray(rgb.convert("L"), np.uint16) * 257).save(target)
+    elif kind == "cmyk":
+        target = tmp_path / "a.jpg"
+        rgb.convert("CMYK").save(target, quality=95)
+    else:
+        target = tmp_path / "a.gif"
+        frames = [rgb.convert("P"), Image.new("P", rgb.size)]
+        frames[0].save(target, save_all=True, append_images=frames[1:], duration=100)
+    assert main(["predict", "--model", str(tiny_model_file), str(target), "--quiet"]) == 0
+    path, text, conf = capsys.readouterr().out.strip().split("\t")
+    assert path == str(target) and set(text) <= set("abcdx") and 0 <= float(conf) <= 1
+
+
+def test_dataset_problems_give_one_line_and_exit_2(
+    tmp_path, tiny_dataset_dir, tiny_model_file, capsys
+):
+    image = next(tiny_dataset_dir.glob("*.png"))
+    unknown = tmp_path / "unknown"
+    unknown.mkdir()
+    (unknown / "abcz.png").write_bytes(image.read_bytes())
+    assert main(["evaluate", "--model", str(tiny_model_file), str(unknown), "--quiet"]) == 2
+    _one_error_line(capsys, "does not know: 'z'")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["train", str(empty), "--model", str(tmp_path / "m.keras"), "--quiet"]) == 2
+    _one_error_line(capsys, "no images found")
+    listed = tmp_path / "listed"
+    listed.mkdir()
+    (listed / "labels.csv").write_text("filename,label\nmissing.png,abc\n")
+    assert main(["evaluate", "--model", str(tiny_model_file), str(listed), "--quiet"]) == 2
+    _one_error_line(capsys, "'missing.png' does not exist")
+    single = tmp_path / "single"
+    single.mkdir()
+    (single / image.name).write_bytes(image.read_bytes())
+    assert main(["train", str(single), "--model", str(tmp_path / "m.keras"), "--quiet"]) == 2
+    _one_error_line(capsys, "too few to hold some out")

@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from classifier import ModelFileError
 from pipeline import CaptchaReader, DatasetError, evaluate, load_dataset
@@ -53,3 +55,21 @@ def test_glyph_classifier_file_is_not_a_reader(tmp_path, tiny_reader):
     tiny_reader.classifier.save(tmp_path / "glyphs.keras")
     with pytest.raises(ModelFileError, match="not a whole-captcha reader"):
         CaptchaReader.load(tmp_path / "glyphs.keras")
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(
+    height=st.integers(2, 120),
+    width=st.integers(2, 400),
+    colour=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_reading_random_images_never_crashes(tiny_reader, height, width, colour, seed):
+    rng = np.random.default_rng(seed)
+    image = rng.random((height, width, 3) if colour else (height, width)).astype(np.float32)
+    image[:, : width // 3] = 1.0  # a blank part, as captchas have
+    (reading,) = tiny_reader.read([image])
+    assert set(reading.text) <= set(tiny_reader.alphabet)
+    assert len(reading.confidences) == len(reading.text) == len(reading.boxes)
+    for top, left, bottom, right in reading.boxes:
+        assert 0 <= top < bottom <= height and 0 <= left < right <= width

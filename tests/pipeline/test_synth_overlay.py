@@ -47,5 +47,5 @@ def test_overlay_shows_cuts_and_marks_errors():
     assert plain.dtype == np.uint8 and plain.ndim == 3 and plain.shape[1] == wrong.shape[1]
     red = (wrong[:, :, 0] > 200) & (wrong[:, :, 1] < 40) & (wrong[:, :, 2] < 40)
     assert red.sum() > 20  # the wrong glyph and caption are drawn in red
-    orange = (plain[:, :, 0] < 40) & (plain[:, :, 2] > 200)
-    assert orange.sum() > 50  # bold cut lines
+    blue = (plain[:, :, 0] < 40) & (plain[:, :, 2] > 200)
+    assert blue.sum() > 50  # bold cut lines

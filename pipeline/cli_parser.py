@@ -1,0 +1,173 @@
+"""The argument parser of `captcha-cnn`: every subcommand, flag, default and example."""
+
+from __future__ import annotations
+
+import argparse
+
+from .synth import SynthConfig
+from .training import ReaderConfig
+
+__all__ = ["build_parser"]
+
+_FORMATTER = argparse.ArgumentDefaultsHelpFormatter
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="captcha-cnn",
+        formatter_class=_FORMATTER,
+        description="Segmentation-first text-captcha reader for research on local image files.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--quiet", action="store_true", help="no progress bars or round logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            formatter_class=_FORMATTER,
+            help=help_text,
+            parents=[common],
+            epilog=f"example: {example}",
+        )
+
+    _train(add("train", "train a reader on a dataset", "captcha-cnn train data/ --model r.keras"))
+    _evaluate(
+        add(
+            "evaluate",
+            "score a model on a dataset",
+            "captcha-cnn evaluate --model r.keras data/test --overlays fail/ --plots plots/",
+        )
+    )
+    _predict(
+        add(
+            "predict",
+            "read captcha files",
+            "captcha-cnn predict --model r.keras new/ a.png --min-confidence 0.9",
+        )
+    )
+    _segment(
+        add(
+            "segment",
+            "write segmentation overlays",
+            "captcha-cnn segment a.png --output-dir overlays/ --n-chars 5",
+        )
+    )
+    _classify(
+        add(
+            "classify",
+            "classify pre-cut glyph images",
+            "captcha-cnn classify --model r.keras glyphs/ --labels folders",
+        )
+    )
+    _generate(
+        add(
+            "generate",
+            "generate synthetic captchas",
+            "captcha-cnn generate out/ --count 500 --length 4-6 --colour",
+        )
+    )
+    return parser
+
+
+def _train(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dataset", help="folder of <label>.png images, or with a labels.csv")
+    p.add_argument(
+        "--model",
+        required=True,
+        help="output model file (.keras); <name>.history.json and <name>.curves.png go beside it",
+    )
+    p.add_argument("--epochs", type=int, default=ReaderConfig.epochs, help="first-round epochs")
+    p.add_argument(
+        "--refine-epochs",
+        type=int,
+        default=ReaderConfig.refine_epochs,
+        help="epochs of each later alignment round",
+    )
+    p.add_argument("--rounds", type=int, default=ReaderConfig.rounds, help="train/align rounds")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--val-fraction",
+        type=float,
+        default=0.1,
+        help="fraction held out to report validation accuracy (0 = none)",
+    )
+    p.add_argument(
+        "--checkpoint",
+        help="checkpoint folder, saved after every epoch (default: <model>.ckpt beside the "
+        "model; deleted once the model is written)",
+    )
+    p.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run from its checkpoint"
+    )
+
+
+def _evaluate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dataset", help="folder of labelled images, or with a labels.csv")
+    p.add_argument("--model", required=True, help="model file")
+    p.add_argument("--json", help="write the figures to this JSON file")
+    p.add_argument("--overlays", help="write overlay PNGs of misread images and an index.html here")
+    p.add_argument(
+        "--all-overlays", action="store_true", help="with --overlays, every image, not only errors"
+    )
+    p.add_argument(
+        "--plots", help="write confusion.png, positions.png and coverage.png into this folder"
+    )
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        help="also report how many readings reach this confidence and their accuracy",
+    )
+
+
+def _predict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", help="image files or folders")
+    p.add_argument("--model", required=True, help="model file")
+    p.add_argument("--json", action="store_true", help="JSON lines instead of tab-separated")
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        help="mark readings below this confidence (4th column 'low', JSON 'abstained')",
+    )
+    p.add_argument(
+        "--skip-low", action="store_true", help="with --min-confidence, leave those out instead"
+    )
+
+
+def _segment(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", help="image files or folders")
+    p.add_argument("--output-dir", required=True, help="folder for the overlay PNGs")
+    p.add_argument("--model", help="use this model's search (and show its reading)")
+    p.add_argument("--n-chars", type=int, help="number of characters (without a model)")
+
+
+def _classify(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", help="glyph image files or folders (searched recursively)")
+    p.add_argument("--model", required=True, help="model file")
+    p.add_argument(
+        "--labels",
+        help="report glyph accuracy: a CSV of filename,label, or 'folders' when each "
+        "glyph's folder name is its label",
+    )
+
+
+def _generate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("output_dir", help="folder to write <label>.png files into")
+    p.add_argument("--count", type=int, default=500, help="number of captchas")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--length", type=str, default="5", help="length K or range K-L")
+    p.add_argument("--alphabet", default=SynthConfig.alphabet, help="symbols to draw from")
+    p.add_argument("--width", type=int, default=SynthConfig.width, help="image width")
+    p.add_argument("--height", type=int, default=SynthConfig.height, help="image height")
+    p.add_argument("--colour", action="store_true", help="coloured glyphs and background")
+    p.add_argument("--lines", type=int, default=SynthConfig.lines, help="max strike lines")
+    p.add_argument("--noise", type=float, default=SynthConfig.noise, help="dot noise fraction")
+    p.add_argument("--ripple", type=float, default=0.0, help="sine distortion amplitude / height")
+    p.add_argument("--hollow", type=float, default=0.0, help="probability of hollow glyphs")
+    p.add_argument(
+        "--overlap",
+        type=float,
+        default=SynthConfig.overlap,
+        help="max overlap of neighbouring glyphs (fraction of width)",
+    )
