@@ -4,6 +4,7 @@
 # module of this package that imports keras.
 import classifier as _classifier  # noqa: F401
 
+from .audit import AuditConfig, AuditReport, labels_needed, run_audit
 from .checkpoint import CheckpointError
 from .dataset import Dataset, DatasetError, glyph_labels, list_images, load_dataset
 from .metrics import (
@@ -16,14 +17,22 @@ from .metrics import (
     selective_accuracy,
 )
 from .overlay import draw_overlay
-from .plots import plot_confusion, plot_coverage, plot_positions, plot_training
+from .plots import (
+    plot_confusion,
+    plot_coverage,
+    plot_learning_curve,
+    plot_positions,
+    plot_training,
+)
 from .reader import CaptchaReader, Reading
-from .report import write_overlays, write_plots
+from .report import write_audit, write_overlays, write_plots
 from .synth import SynthConfig, generate_dataset, render_captcha
 from .training import ReaderConfig, RoundReport
 from .widths import WidthModel
 
 __all__ = [
+    "AuditConfig",
+    "AuditReport",
     "CaptchaReader",
     "CheckpointError",
     "Dataset",
@@ -42,14 +51,18 @@ __all__ = [
     "evaluate",
     "generate_dataset",
     "glyph_labels",
+    "labels_needed",
     "list_images",
     "load_dataset",
     "plot_confusion",
     "plot_coverage",
+    "plot_learning_curve",
     "plot_positions",
     "plot_training",
     "render_captcha",
+    "run_audit",
     "selective_accuracy",
+    "write_audit",
     "write_overlays",
     "write_plots",
 ]

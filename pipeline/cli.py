@@ -18,6 +18,7 @@ from tqdm import tqdm
 from charseg import CleanConfig, ImageLoadError, SegmentConfig, load_image, segment
 from classifier import GlyphClassifier, ModelFileError
 
+from .audit import QUICK_READER, AuditConfig, run_audit
 from .checkpoint import Checkpoint, CheckpointError
 from .cli_parser import build_parser
 from .dataset import IMAGE_SUFFIXES, DatasetError, glyph_labels, list_images, load_dataset
@@ -25,7 +26,7 @@ from .metrics import evaluate, selective_accuracy
 from .overlay import draw_overlay
 from .plots import plot_training
 from .reader import CaptchaReader
-from .report import write_overlays, write_plots
+from .report import write_audit, write_overlays, write_plots
 from .synth import SynthConfig, generate_dataset
 from .training import ReaderConfig
 from .windows import precut_glyph
@@ -213,8 +214,13 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     paths, images, bad = _read_good(_expand(args.paths))
     # With a model, every image is read in batched classifier calls, not one call per image.
-    readings = reader.read(images) if reader is not None else [None] * len(images)
-    for path, image, reading in zip(paths, images, readings, strict=True):
+    readings = (
+        reader.read(images, progress=not args.quiet) if reader is not None else [None] * len(images)
+    )
+    items = zip(paths, images, readings, strict=True)
+    for path, image, reading in tqdm(
+        items, total=len(paths), desc="overlays", unit="img", disable=args.quiet, leave=False
+    ):
         if reading is not None:
             overlay = draw_overlay(
                 image,
@@ -237,7 +243,10 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     clean_config = CleanConfig(**meta["config"]["segment"]["clean"]) if "config" in meta else None
     paths, images, bad = _read_good(_expand(args.paths, recursive=True))
     truth = glyph_labels(paths, args.labels) if args.labels else None
-    glyphs = [precut_glyph(image, classifier.channels, clean_config) for image in images]
+    glyphs = [
+        precut_glyph(image, classifier.channels, clean_config)
+        for image in tqdm(images, desc="cleaning", unit="glyph", disable=args.quiet, leave=False)
+    ]
     chars, conf = classifier.predict(glyphs)
     for n, (path, char, c) in enumerate(zip(paths, chars, conf, strict=True)):
         print(f"{path}\t{char}\t{c:.4f}" + (f"\t{truth[n]}" if truth else ""))
@@ -248,6 +257,31 @@ def _cmd_classify(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return _exit_status(len(paths), bad)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    try:
+        budgets = tuple(int(b) for b in args.budgets.split(","))
+    except ValueError:
+        raise UsageError(
+            f"--budgets must be numbers separated by commas, got {args.budgets!r}"
+        ) from None
+    config = AuditConfig(
+        budgets=budgets,
+        test_fraction=args.test_fraction,
+        reader=dataclasses.replace(QUICK_READER if args.quick else ReaderConfig(), seed=args.seed),
+        ablate=not args.no_ablations,
+        ablation_budget=args.ablation_budget,
+        seed=args.seed,
+    )
+    dataset = load_dataset(args.dataset)
+    log = (lambda _msg: None) if args.quiet else (lambda msg: tqdm.write(msg, file=sys.stderr))
+    report = run_audit(
+        dataset, config, name=Path(args.dataset).name, progress=not args.quiet, log=log
+    )
+    for path in write_audit(report, args.report):
+        print(path)
+    return 0
 
 
 def _parse_length(text: str) -> tuple[int, int]:
@@ -287,6 +321,7 @@ _COMMANDS = {
     "segment": _cmd_segment,
     "classify": _cmd_classify,
     "generate": _cmd_generate,
+    "audit": _cmd_audit,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from .audit import QUICK_READER, AuditConfig
 from .synth import SynthConfig
 from .training import ReaderConfig
 
@@ -59,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
             "classify",
             "classify pre-cut glyph images",
             "captcha-cnn classify --model r.keras glyphs/ --labels folders",
+        )
+    )
+    _audit(
+        add(
+            "audit",
+            "measure how many labels break a scheme (learning curve, cleaning ablations)",
+            "captcha-cnn audit data/ --report audit/ --quick",
         )
     )
     _generate(
@@ -150,6 +158,35 @@ def _classify(p: argparse.ArgumentParser) -> None:
         help="report glyph accuracy: a CSV of filename,label, or 'folders' when each "
         "glyph's folder name is its label",
     )
+
+
+def _audit(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dataset", help="folder of labelled images, or with a labels.csv")
+    p.add_argument(
+        "--report", required=True, help="folder for report.json, learning_curve.png, summary.md"
+    )
+    p.add_argument(
+        "--budgets",
+        default=",".join(map(str, AuditConfig.budgets)),
+        help="labelled-image budgets to train on (the whole training part is always added)",
+    )
+    p.add_argument(
+        "--test-fraction", type=float, default=AuditConfig.test_fraction, help="held-out part"
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"shorter training ({QUICK_READER.rounds} rounds, {QUICK_READER.epochs}+"
+        f"{QUICK_READER.refine_epochs} epochs) so a whole audit takes minutes",
+    )
+    p.add_argument(
+        "--ablation-budget",
+        type=int,
+        default=AuditConfig.ablation_budget,
+        help="labels of the readers trained with one cleaning step off",
+    )
+    p.add_argument("--no-ablations", action="store_true", help="skip the cleaning ablations")
+    p.add_argument("--seed", type=int, default=0)
 
 
 def _generate(p: argparse.ArgumentParser) -> None:

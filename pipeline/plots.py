@@ -13,7 +13,13 @@ from matplotlib.figure import Figure
 
 from .metrics import ImageResult, confusion_matrix, coverage_curve
 
-__all__ = ["plot_training", "plot_confusion", "plot_positions", "plot_coverage"]
+__all__ = [
+    "plot_training",
+    "plot_confusion",
+    "plot_positions",
+    "plot_coverage",
+    "plot_learning_curve",
+]
 
 PathLike = str | os.PathLike[str]
 
@@ -117,4 +123,31 @@ def plot_coverage(results: Sequence[ImageResult], path: PathLike) -> Path:
     ax.set_xlim(0, 101)
     ax.grid(alpha=0.3)
     ax.set_title("accuracy vs coverage")
+    return _save(fig, path)
+
+
+def plot_learning_curve(
+    curves: dict[str, Sequence[tuple[int, float]]],
+    path: PathLike,
+    *,
+    title: str = "how many labels break it",
+) -> Path:
+    """Whole-string accuracy against labelled training images (log scale), one line per
+    named curve, with the 50% and 90% levels marked."""
+    if not any(curves.values()):
+        raise ValueError("no points to plot")
+    fig = Figure(figsize=(6, 3.8))
+    ax = fig.subplots()
+    for name, points in curves.items():
+        pts = sorted(points)
+        ax.plot([p[0] for p in pts], [100 * p[1] for p in pts], "o-", label=name, markersize=4)
+    for level in (50, 90):
+        ax.axhline(level, color="gray", linestyle=":", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_xlabel("labelled training captchas")
+    ax.set_ylabel("whole-string accuracy on held-out (%)")
+    ax.set_ylim(-2, 102)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    ax.set_title(title)
     return _save(fig, path)
