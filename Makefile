@@ -26,6 +26,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check charseg classifier pipeline tests benchmarks
 	$(BIN)/ruff format --check charseg classifier pipeline tests benchmarks
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest charseg classifier pipeline tests

@@ -25,7 +25,7 @@ setup(
         "matplotlib>=3.7",
     ],
     extras_require={
-        "test": ["pytest>=8", "ruff>=0.6", "hypothesis>=6"],
+        "test": ["pytest>=8", "ruff>=0.6", "hypothesis>=6", "mypy>=1.10"],
         "bench": ["ddddocr>=1.5", "psutil>=5"],
     },
     entry_points={"console_scripts": ["captcha-cnn=pipeline.cli:main"]},

@@ -41,7 +41,7 @@ ABLATIONS: dict[str, dict[str, Any]] = {
 }
 
 # A shorter schedule for audits: fewer rounds and epochs, same model and search.
-QUICK_READER = ReaderConfig(rounds=3, epochs=10, refine_epochs=4)
+QUICK_READER = ReaderConfig(rounds=3, epochs=10, refine_epochs=4, min_steps=1000)
 
 
 @dataclass(frozen=True)

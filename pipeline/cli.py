@@ -69,7 +69,11 @@ def _cmd_train(args: argparse.Namespace) -> int:
         raise UsageError(f"--model {model_path} must end in .keras")
     checkpoint = Path(args.checkpoint) if args.checkpoint else model_path.with_suffix(".ckpt")
     config = ReaderConfig(
-        epochs=args.epochs, refine_epochs=args.refine_epochs, rounds=args.rounds, seed=args.seed
+        epochs=args.epochs,
+        refine_epochs=args.refine_epochs,
+        rounds=args.rounds,
+        min_steps=args.min_steps,
+        seed=args.seed,
     )
     log = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     log(

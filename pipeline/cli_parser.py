@@ -94,6 +94,12 @@ def _train(p: argparse.ArgumentParser) -> None:
         help="epochs of each later alignment round",
     )
     p.add_argument("--rounds", type=int, default=ReaderConfig.rounds, help="train/align rounds")
+    p.add_argument(
+        "--min-steps",
+        type=int,
+        default=ReaderConfig.min_steps,
+        help="fewest optimizer steps of the first round; small datasets get more epochs",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(
         "--val-fraction",

@@ -21,7 +21,7 @@ _TEXT = (0, 0, 0)
 def draw_overlay(
     image: np.ndarray,
     prepared: Prepared,
-    cuts: Sequence[int],
+    cuts: Sequence[int] | np.ndarray,
     *,
     text: str | None = None,
     confidences: Sequence[float] | None = None,

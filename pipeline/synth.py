@@ -98,8 +98,8 @@ def random_label(config: SynthConfig, rng: np.random.Generator) -> str:
 
 def _colour(rng: np.random.Generator, config: SynthConfig, dark: bool) -> tuple[int, int, int]:
     if config.colour:
-        base = rng.integers(0, 140, 3) if dark else rng.integers(170, 256, 3)
-        return tuple(int(v) for v in base)
+        r, g, b = (int(v) for v in (rng.integers(0, 140, 3) if dark else rng.integers(170, 256, 3)))
+        return r, g, b
     v = int(rng.integers(0, 90)) if dark else int(rng.integers(190, 256))
     return (v, v, v)
 
@@ -120,7 +120,7 @@ def render_captcha(text: str, config: SynthConfig, rng: np.random.Generator) -> 
     x = 4
     for char in text:
         box = font.getbbox(char)
-        glyph = Image.new("RGBA", (box[2] + 8, box[3] + 8), (0, 0, 0, 0))
+        glyph = Image.new("RGBA", (int(box[2]) + 8, int(box[3]) + 8), (0, 0, 0, 0))
         draw = ImageDraw.Draw(glyph)
         colour = _colour(rng, config, dark=True) if config.colour else ink
         if hollow:
@@ -136,7 +136,7 @@ def render_captcha(text: str, config: SynthConfig, rng: np.random.Generator) -> 
             draw.text((4, 4), char, font=font, fill=(*colour, 255))
         glyph = glyph.rotate(
             float(rng.uniform(-config.rotation, config.rotation)),
-            resample=Image.BICUBIC,
+            resample=Image.Resampling.BICUBIC,
             expand=True,
         )
         y = int(rng.integers(0, max(1, h * 2 - glyph.height - h // 2))) // 2 + h // 8
@@ -147,7 +147,8 @@ def render_captcha(text: str, config: SynthConfig, rng: np.random.Generator) -> 
     text_img = layer.crop(bbox)
     scale = min(1.0, (w - 8) / text_img.width, (h - 4) / text_img.height)
     text_img = text_img.resize(
-        (max(1, int(text_img.width * scale)), max(1, int(text_img.height * scale))), Image.BICUBIC
+        (max(1, int(text_img.width * scale)), max(1, int(text_img.height * scale))),
+        Image.Resampling.BICUBIC,
     )
     bg_a, bg_b = np.array(_colour(rng, config, False)), np.array(_colour(rng, config, False))
     ramp = np.linspace(0, 1, w)[None, :, None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ __all__ = [
     "glyph_set",
     "learn_widths",
     "relative_cut_widths",
+    "round_epochs",
     "run_rounds",
     "segment_from_dict",
 ]
@@ -58,6 +60,9 @@ class ReaderConfig:
         Epochs of the first round.
     refine_epochs : int
         Epochs of each later round (continuing from the previous weights).
+    min_steps : int
+        Fewest optimizer steps of the first round: on small datasets every round's epochs are
+        stretched by the same factor so that a few dozen images still get trained (0 = off).
     batch_size : int
     learning_rate : float
     jitter : float
@@ -80,6 +85,7 @@ class ReaderConfig:
     rounds: int = 5
     epochs: int = 15
     refine_epochs: int = 8
+    min_steps: int = 2000
     batch_size: int = 64
     learning_rate: float = 2e-3
     jitter: float = 0.06
@@ -192,6 +198,21 @@ def learn_widths(rel: Sequence[np.ndarray | None], config: SegmentConfig) -> Seg
     )
 
 
+def round_epochs(config: ReaderConfig, round_no: int, n_glyphs: int) -> int:
+    """Epochs of a round: the configured ones, stretched when the first round would take
+    fewer than `config.min_steps` optimizer steps.
+
+    Examples
+    --------
+    >>> round_epochs(ReaderConfig(epochs=10, refine_epochs=4, min_steps=1000), 1, 640)
+    40
+    """
+    base = config.epochs if round_no == 0 else config.refine_epochs
+    steps_per_epoch = math.ceil(n_glyphs / config.batch_size)
+    stretch = max(1.0, config.min_steps / (config.epochs * steps_per_epoch))
+    return math.ceil(base * stretch)
+
+
 def run_rounds(
     prepared: Sequence[Prepared],
     labels: Sequence[str],
@@ -249,7 +270,7 @@ def run_rounds(
             reject_index=len(alphabet) if reject else None,
             rng=rng,
         )
-        epochs = config.epochs if round_no == 0 else config.refine_epochs
+        epochs = round_epochs(config, round_no, len(x))
         train = TrainConfig(
             epochs=epochs,
             batch_size=config.batch_size,
@@ -336,7 +357,7 @@ def _fresh_state(
         cuts=[None if c is None else np.asarray(c).tolist() for c in cuts],
         segment=dataclasses.asdict(seg),
         widths=WidthModel.uniform(len(alphabet), seg.width_sigma).to_dict(),
-        rng=np.random.default_rng(config.seed).bit_generator.state,
+        rng=dict(np.random.default_rng(config.seed).bit_generator.state),
         reports=[],
         epochs=[],
         fingerprint=key,

@@ -34,6 +34,7 @@ TINY_READER = ReaderConfig(
     rounds=2,
     epochs=15,
     refine_epochs=4,
+    min_steps=0,
     copies=1,
     batch_size=32,
 )
