@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from .metrics import ImageResult, confusion_matrix, coverage_curve
 
@@ -144,6 +145,9 @@ def plot_learning_curve(
     for level in (50, 90):
         ax.axhline(level, color="gray", linestyle=":", linewidth=0.8)
     ax.set_xscale("log")
+    budgets = sorted({p[0] for points in curves.values() for p in points})
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticks(budgets, [str(b) for b in budgets])
     ax.set_xlabel("labelled training captchas")
     ax.set_ylabel("whole-string accuracy on held-out (%)")
     ax.set_ylim(-2, 102)

@@ -351,3 +351,15 @@ def test_dataset_problems_give_one_line_and_exit_2(
     (single / image.name).write_bytes(image.read_bytes())
     assert main(["train", str(single), "--model", str(tmp_path / "m.keras"), "--quiet"]) == 2
     _one_error_line(capsys, "too few to hold some out")
+
+
+@pytest.mark.parametrize(
+    "command", ["train", "evaluate", "predict", "segment", "classify", "audit", "generate"]
+)
+def test_every_subcommand_has_help_with_defaults_and_example(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert "example: captcha-cnn " + command in text
+    assert "--quiet" in text and "(default:" in text
