@@ -11,6 +11,7 @@ from .model import ModelConfig, build_model
 from .model_file import FORMAT_VERSION, load_model_file, read_metadata, save_model_file
 from .predictor import GlyphClassifier
 from .train import TrainConfig, fit
+from .transfer import transfer_weights
 
 __all__ = [
     "AugmentConfig",
@@ -27,4 +28,5 @@ __all__ = [
     "normalize_glyphs",
     "read_metadata",
     "save_model_file",
+    "transfer_weights",
 ]

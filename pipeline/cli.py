@@ -25,6 +25,7 @@ from .dataset import IMAGE_SUFFIXES, DatasetError, glyph_labels, list_images, lo
 from .metrics import evaluate, selective_accuracy
 from .overlay import draw_overlay
 from .plots import plot_training
+from .pretrain import pretrain
 from .reader import CaptchaReader
 from .report import write_audit, write_overlays, write_plots
 from .synth import SynthConfig, generate_dataset
@@ -81,11 +82,17 @@ def _cmd_train(args: argparse.Namespace) -> int:
         f"{train.alphabet!r}, lengths {dict(sorted(train.lengths.items()))}); "
         f"checkpoint {checkpoint}"
     )
+    base = CaptchaReader.load(args.init) if args.init else None
     reader = CaptchaReader(config)
     started = time.perf_counter()
     try:
         reader.train(
-            train, progress=not args.quiet, log=log, checkpoint=checkpoint, resume=args.resume
+            train,
+            progress=not args.quiet,
+            log=log,
+            checkpoint=checkpoint,
+            resume=args.resume,
+            init=base,
         )
     except KeyboardInterrupt:
         print(
@@ -105,6 +112,20 @@ def _cmd_train(args: argparse.Namespace) -> int:
             f"validation ({len(val)} images): whole-string {100 * result.whole_accuracy:.2f}%, "
             f"characters {100 * result.char_accuracy:.2f}%"
         )
+    return 0
+
+
+def _cmd_pretrain(args: argparse.Namespace) -> int:
+    if not Path(args.model).name.endswith(".keras"):
+        raise UsageError(f"--model {args.model} must end in .keras")
+    config = dataclasses.replace(QUICK_READER if args.quick else ReaderConfig(), seed=args.seed)
+    log = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    started = time.perf_counter()
+    reader = pretrain(args.count, config, alphabet=args.alphabet, progress=not args.quiet, log=log)
+    log(f"pretrained in {time.perf_counter() - started:.0f}s")
+    reader.save(args.model)
+    history = _write_history(reader, Path(args.model))
+    print(f"base model written to {args.model} (training history: {', '.join(map(str, history))})")
     return 0
 
 
@@ -320,6 +341,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "train": _cmd_train,
+    "pretrain": _cmd_pretrain,
     "evaluate": _cmd_evaluate,
     "predict": _cmd_predict,
     "segment": _cmd_segment,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .audit import QUICK_READER, AuditConfig
+from .pretrain import DEFAULT_ALPHABET
 from .synth import SynthConfig
 from .training import ReaderConfig
 
@@ -34,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     _train(add("train", "train a reader on a dataset", "captcha-cnn train data/ --model r.keras"))
+    _pretrain(
+        add(
+            "pretrain",
+            "train a base reader on generated captchas, to fine-tune with train --init",
+            "captcha-cnn pretrain --model base.keras --quick",
+        )
+    )
     _evaluate(
         add(
             "evaluate",
@@ -115,6 +123,18 @@ def _train(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--resume", action="store_true", help="continue an interrupted run from its checkpoint"
     )
+    p.add_argument(
+        "--init",
+        help="start from this model's weights (e.g. from pretrain), outputs mapped by symbol",
+    )
+
+
+def _pretrain(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True, help="output base model file (.keras)")
+    p.add_argument("--alphabet", default=DEFAULT_ALPHABET, help="symbols to pretrain on")
+    p.add_argument("--count", type=int, default=1500, help="generated captchas to train on")
+    p.add_argument("--quick", action="store_true", help="the audit's shorter training schedule")
+    p.add_argument("--seed", type=int, default=0)
 
 
 def _evaluate(p: argparse.ArgumentParser) -> None:

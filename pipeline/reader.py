@@ -98,8 +98,13 @@ class CaptchaReader:
         log: Callable[[str], None] = print,
         checkpoint: str | os.PathLike[str] | None = None,
         resume: bool = False,
+        init: CaptchaReader | None = None,
     ) -> list[RoundReport]:
         """Train on a labelled dataset (alphabet and lengths are read from its labels).
+
+        With `init` (a trained reader, e.g. from `pretrain`), the network starts from its
+        weights with outputs mapped by symbol, and its architecture and glyph geometry are
+        used; width bounds and priors are learned afresh.
 
         With `checkpoint` (a folder), the network is saved there after every epoch and the
         alignment after every round; `resume=True` continues an interrupted run of the same
@@ -122,6 +127,9 @@ class CaptchaReader:
                 dataset.paths[0].parent,
                 f"labels use only {len(alphabet)} symbol(s); need at least 2",
             )
+        base = init._require_classifier() if init is not None else None
+        if init is not None:
+            self.config = _with_geometry_of(self.config, init.config)
         store = Checkpoint(checkpoint) if checkpoint is not None else None
         if resume and store is None:
             raise ValueError("resume=True needs a checkpoint folder")
@@ -143,6 +151,7 @@ class CaptchaReader:
             checkpoint=store,
             resume_key=key if resume else None,
             run_key=key,
+            init=base,
         )
         self.classifier = result.classifier
         self.widths = result.widths
@@ -250,6 +259,17 @@ class CaptchaReader:
         if self.classifier is None:
             raise RuntimeError("the reader is not trained: call train() or CaptchaReader.load()")
         return self.classifier
+
+
+def _with_geometry_of(config: ReaderConfig, base: ReaderConfig) -> ReaderConfig:
+    """`config` with the network architecture and glyph geometry of `base`."""
+    segment = dataclasses.replace(
+        config.segment,
+        strip_height=base.segment.strip_height,
+        context=base.segment.context,
+        window_aspect=base.segment.window_aspect,
+    )
+    return dataclasses.replace(config, model=base.model, segment=segment)
 
 
 def _as_array(image: ImageInput) -> np.ndarray:

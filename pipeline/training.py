@@ -22,6 +22,7 @@ from classifier import (
     TrainConfig,
     build_model,
     fit,
+    transfer_weights,
 )
 
 from .checkpoint import Checkpoint, TrainingState
@@ -224,12 +225,15 @@ def run_rounds(
     checkpoint: Checkpoint | None = None,
     resume_key: str | None = None,
     run_key: str = "",
+    init: GlyphClassifier | None = None,
 ) -> TrainingResult:
     """Alternate training and forced alignment; return the classifier and learned widths.
 
     With a `checkpoint`, the network is saved after every epoch and the alignment after
     every round, marked with `run_key`; with `resume_key` the run continues from a
-    checkpoint marked with that key.
+    checkpoint marked with that key. With `init` (a classifier of the same architecture,
+    e.g. pretrained on generated captchas) the network starts from its weights, mapped by
+    symbol, and round 0 is aligned by it instead of by the projection.
     """
     index = {c: n for n, c in enumerate(alphabet)}
     label_idx = [np.array([index[c] for c in label], int) for label in labels]
@@ -240,6 +244,7 @@ def run_rounds(
         log(f"resuming at round {state.round} after {state.epochs_done} epoch(s) of it")
     else:
         state, model = _fresh_state(prepared, labels, alphabet, config, run_key), None
+    fresh = model is None
     if model is None:
         seg = config.segment
         model = build_model(
@@ -249,12 +254,23 @@ def run_rounds(
             config.model,
             glyph_width=seg.glyph_width,
         )
-        if checkpoint is not None:
-            checkpoint.save(state, model)
     seg = segment_from_dict(state.segment)
     classifier = GlyphClassifier(
         model, alphabet, seg.strip_height, seg.glyph_channels, reject, seg.glyph_width
     )
+    if fresh and init is not None:
+        mapped = transfer_weights(init, model, alphabet, reject=reject)
+        log(f"started from the base model: {len(mapped)} of {len(alphabet)} symbols mapped")
+        widths0 = WidthModel.from_dict(state.widths)
+        cuts0 = _align_all(
+            classifier, prepared, label_idx, seg, widths0, config.width_weight, progress
+        )
+        # Where the base cannot place a label (new symbols), the projection's cuts stay.
+        state.cuts = [
+            old if new is None else new.tolist() for old, new in zip(state.cuts, cuts0, strict=True)
+        ]
+    if fresh and checkpoint is not None:
+        checkpoint.save(state, model)
     cuts = [None if c is None else np.asarray(c, int) for c in state.cuts]
     widths = WidthModel.from_dict(state.widths)
     rng = np.random.default_rng()
