@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from charseg import CleanConfig, SegmentConfig  # noqa: E402
-from classifier import ModelConfig  # noqa: E402
+from classifier import AugmentConfig, ModelConfig  # noqa: E402
 from pipeline import CaptchaReader, ReaderConfig, edit_distance, evaluate, load_dataset  # noqa: E402
 
 
@@ -31,6 +31,7 @@ def configure(settings: list[str], seed: int) -> ReaderConfig:
         SegmentConfig: {},
         CleanConfig: {},
         ModelConfig: {},
+        AugmentConfig: {},
     }
     for item in settings:
         key, _, raw = item.partition("=")
@@ -42,7 +43,10 @@ def configure(settings: list[str], seed: int) -> ReaderConfig:
         groups[owner][key] = ast.literal_eval(raw)
     segment = SegmentConfig(clean=CleanConfig(**groups[CleanConfig]), **groups[SegmentConfig])
     model = ModelConfig(**groups[ModelConfig])
-    return ReaderConfig(segment=segment, model=model, **{"seed": seed, **groups[ReaderConfig]})
+    augment = AugmentConfig(**groups[AugmentConfig])
+    return ReaderConfig(
+        segment=segment, model=model, augment=augment, **{"seed": seed, **groups[ReaderConfig]}
+    )
 
 
 def scores(texts: list[str], labels: list[str]) -> dict[str, float]:

@@ -1,4 +1,4 @@
-"""Glyph augmentation for training: geometry, stroke thickness and noise."""
+"""Glyph augmentation for training: geometry, stroke thickness, strike lines and noise."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ class AugmentConfig:
         Probability of thickening or thinning the strokes by one pixel.
     noise : float
         Standard deviation of additive Gaussian noise.
+    lines : float
+        Probability of drawing a random thin strike line across the raw-ink channel (the
+        first), so the classifier learns glyphs crossed by lines the cleaning left or damaged.
     """
 
     rotation: float = 0.03
@@ -36,6 +39,7 @@ class AugmentConfig:
     shift: float = 0.05
     stroke: float = 0.3
     noise: float = 0.05
+    lines: float = 0.0
 
     @property
     def enabled(self) -> bool:
@@ -50,6 +54,21 @@ def _stroke(images: tf.Tensor, probability: float) -> tf.Tensor:
     u = tf.random.uniform([tf.shape(images)[0], 1, 1, 1])
     out = tf.where(u < probability / 2, dilated, images)
     return tf.where((u >= probability / 2) & (u < probability), eroded, out)
+
+
+def _strike_lines(images: tf.Tensor, probability: float) -> tf.Tensor:
+    """Draw a line y = slope * x + offset, 1-3 px thick, into channel 0 of some images."""
+    shape = tf.shape(images)
+    n, height, width = shape[0], tf.cast(shape[1], tf.float32), tf.cast(shape[2], tf.float32)
+    ys = tf.range(height)[None, :, None]
+    xs = tf.range(width)[None, None, :]
+    slope = tf.random.uniform([n, 1, 1], -0.35, 0.35)
+    offset = tf.random.uniform([n, 1, 1], 0.2, 0.8) * height - slope * width / 2
+    half = tf.random.uniform([n, 1, 1], 0.5, 1.5)
+    drawn = tf.random.uniform([n, 1, 1]) < probability
+    line = tf.cast((tf.abs(ys - (slope * xs + offset)) <= half) & drawn, images.dtype)
+    raw = tf.maximum(images[..., :1], line[..., None])
+    return tf.concat([raw, images[..., 1:]], axis=-1)
 
 
 def make_augmenter(config: AugmentConfig, *, seed: int = 0):
@@ -78,6 +97,8 @@ def make_augmenter(config: AugmentConfig, *, seed: int = 0):
         out = pipeline(images, training=True) if pipeline is not None else images
         if config.stroke > 0:
             out = _stroke(out, config.stroke)
+        if config.lines > 0:
+            out = _strike_lines(out, config.lines)
         if config.noise > 0:
             out = out + tf.random.normal(tf.shape(out), stddev=config.noise)
         return tf.clip_by_value(out, 0.0, 1.0)

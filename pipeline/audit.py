@@ -60,6 +60,9 @@ class AuditConfig:
         Retrain with each cleaning step off at `ablation_budget` labels.
     ablation_budget : int
         Labels used for the ablations (capped at the training part).
+    init : CaptchaReader, optional
+        A base reader (e.g. from `pretrain`): every budget is also trained from it, giving a
+        second, "pretrained" curve.
     seed : int
     """
 
@@ -68,6 +71,7 @@ class AuditConfig:
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     ablate: bool = True
     ablation_budget: int = 200
+    init: CaptchaReader | None = None
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -86,6 +90,7 @@ class AuditPoint:
     char_accuracy: float
     train_seconds: float
     ablation: str | None = None
+    pretrained: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,8 @@ class AuditReport:
     lengths: dict[int, int]
     curve: list[AuditPoint]
     labels_for: dict[str, float | None]
+    pretrained_curve: list[AuditPoint]
+    pretrained_labels_for: dict[str, float | None]
     confusions: list[tuple[str, str, int]]
     ablations: list[AuditPoint]
     seconds: float
@@ -153,24 +160,28 @@ def run_audit(
     order = np.random.default_rng(config.seed + 1).permutation(len(train))
     budgets = sorted({min(b, len(train)) for b in config.budgets} | {len(train)})
     ablation_budget = min(config.ablation_budget, len(train))
-    jobs: list[tuple[int, str | None]] = [(b, None) for b in budgets]
+    jobs: list[tuple[int, str | None, bool]] = [(b, None, False) for b in budgets]
+    if config.init is not None:
+        jobs += [(b, None, True) for b in budgets]
     if config.ablate:
-        jobs += [(ablation_budget, step) for step in ABLATIONS]
+        jobs += [(ablation_budget, step, False) for step in ABLATIONS]
     curve: list[AuditPoint] = []
+    pretrained: list[AuditPoint] = []
     ablations: list[AuditPoint] = []
     confusions: list[tuple[str, str, int]] = []
-    for labels, step in tqdm(jobs, desc="audit", unit="reader", disable=not progress):
+    for labels, step, use_init in tqdm(jobs, desc="audit", unit="reader", disable=not progress):
         subset = train.subset(np.sort(order[:labels]))
         reader_config = config.reader
         if step is not None:
             clean = dataclasses.replace(reader_config.segment.clean, **ABLATIONS[step])
             segment = dataclasses.replace(reader_config.segment, clean=clean)
             reader_config = dataclasses.replace(reader_config, segment=segment)
-        point, result = _train_and_score(subset, test, reader_config, labels, step, progress)
-        (ablations if step else curve).append(point)
-        if step is None and labels == len(train) and result is not None:
+        init = config.init if use_init else None
+        point, result = _train_and_score(subset, test, reader_config, labels, step, init, progress)
+        (ablations if step else pretrained if use_init else curve).append(point)
+        if step is None and not use_init and labels == len(train) and result is not None:
             confusions = result.confusions
-        what = f"without {step}" if step else "all cleaning steps"
+        what = f"without {step}" if step else "pretrained" if use_init else "all cleaning steps"
         log(
             f"{labels} labels, {what}: whole-string {100 * point.whole_accuracy:.1f}%, "
             f"characters {100 * point.char_accuracy:.1f}% ({point.train_seconds:.0f}s)"
@@ -183,6 +194,10 @@ def run_audit(
         lengths=dict(sorted(dataset.lengths.items())),
         curve=curve,
         labels_for={str(t): labels_needed(curve, t) for t in (0.5, 0.9)},
+        pretrained_curve=pretrained,
+        pretrained_labels_for={
+            str(t): labels_needed(pretrained, t) for t in (0.5, 0.9) if pretrained
+        },
         confusions=confusions[:10],
         ablations=ablations,
         seconds=time.perf_counter() - started,
@@ -197,18 +212,19 @@ def run_audit(
     )
 
 
-def _train_and_score(subset, test, reader_config, labels, step, progress):
+def _train_and_score(subset, test, reader_config, labels, step, init, progress):
+    pretrained = init is not None
     if len(subset.alphabet) < 2:
-        return AuditPoint(labels, 0.0, 0.0, 0.0, step), None
+        return AuditPoint(labels, 0.0, 0.0, 0.0, step, pretrained), None
     reader = CaptchaReader(reader_config)
     t0 = time.perf_counter()
-    reader.train(subset, progress=progress, log=lambda _m: None)
+    reader.train(subset, progress=progress, log=lambda _m: None, init=init)
     seconds = time.perf_counter() - t0
     known = set(reader.alphabet)
     # Test labels with symbols this subset never showed cannot be read: they count as wrong.
     readable = [n for n, label in enumerate(test.labels) if set(label) <= known]
     if not readable:
-        return AuditPoint(labels, 0.0, 0.0, seconds, step), None
+        return AuditPoint(labels, 0.0, 0.0, seconds, step, pretrained), None
     result, _ = evaluate(reader, test.subset(readable), progress=progress)
     share = len(readable) / len(test)
     return (
@@ -218,6 +234,7 @@ def _train_and_score(subset, test, reader_config, labels, step, progress):
             result.char_accuracy * share,
             seconds,
             step,
+            pretrained,
         ),
         result,
     )

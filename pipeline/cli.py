@@ -297,6 +297,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         reader=dataclasses.replace(QUICK_READER if args.quick else ReaderConfig(), seed=args.seed),
         ablate=not args.no_ablations,
         ablation_budget=args.ablation_budget,
+        init=CaptchaReader.load(args.init) if args.init else None,
         seed=args.seed,
     )
     dataset = load_dataset(args.dataset)

@@ -212,6 +212,7 @@ def _audit(p: argparse.ArgumentParser) -> None:
         help="labels of the readers trained with one cleaning step off",
     )
     p.add_argument("--no-ablations", action="store_true", help="skip the cleaning ablations")
+    p.add_argument("--init", help="also train every budget from this base model (a second curve)")
     p.add_argument("--seed", type=int, default=0)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,7 @@ def plot_coverage(results: Sequence[ImageResult], path: PathLike) -> Path:
 
 
 def plot_learning_curve(
-    curves: dict[str, Sequence[tuple[int, float]]],
+    curves: Mapping[str, Sequence[tuple[int, float]]],
     path: PathLike,
     *,
     title: str = "how many labels break it",

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from charseg import load_image
 
-from .audit import AuditReport
+from .audit import AuditPoint, AuditReport
 from .metrics import Evaluation, ImageResult
 from .overlay import draw_overlay
 from .plots import plot_confusion, plot_coverage, plot_learning_curve, plot_positions
@@ -136,8 +136,13 @@ def write_audit(report: AuditReport, folder: PathLike) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "report.json"
     json_path.write_text(json.dumps(report.to_dict(), indent=1))
+    curves = {"from scratch": [(p.labels, p.whole_accuracy) for p in report.curve]}
+    if report.pretrained_curve:
+        curves["from the base model"] = [
+            (p.labels, p.whole_accuracy) for p in report.pretrained_curve
+        ]
     curve = plot_learning_curve(
-        {"all cleaning steps": [(p.labels, p.whole_accuracy) for p in report.curve]},
+        curves,
         out / "learning_curve.png",
         title=f"how many labels break {report.dataset}",
     )
@@ -146,11 +151,11 @@ def write_audit(report: AuditReport, folder: PathLike) -> list[Path]:
     return [json_path, curve, summary]
 
 
-def _needed(value: float | None, report: AuditReport) -> str:
+def _needed(value: float | None, report: AuditReport, curve: list[AuditPoint]) -> str:
     if value is None:
-        best = max(p.whole_accuracy for p in report.curve)
+        best = max(p.whole_accuracy for p in curve)
         return f"not reached with {report.n_train} (best {100 * best:.1f}%)"
-    smallest = min(p.labels for p in report.curve)
+    smallest = min(p.labels for p in curve)
     if value <= smallest:
         return f"{smallest} or fewer (the smallest budget tried)"
     return f"about {int(round(value))} (interpolated)"
@@ -176,10 +181,22 @@ def _audit_markdown(report: AuditReport) -> str:
     lines += [
         "",
         f"- Labels an attacker needs for **50%** whole-string accuracy: "
-        f"{_needed(report.labels_for['0.5'], report)}.",
-        f"- For **90%**: {_needed(report.labels_for['0.9'], report)}.",
+        f"{_needed(report.labels_for['0.5'], report, report.curve)}.",
+        f"- For **90%**: {_needed(report.labels_for['0.9'], report, report.curve)}.",
         "- Most confused characters (truth > read, count): "
         + (", ".join(f"`{t}`>`{r}` {n}" for t, r, n in report.confusions) or "none"),
+    ]
+    if report.pretrained_curve:
+        pre = report.pretrained_labels_for
+        lines += [
+            "- Starting from the base model: "
+            + ", ".join(
+                f"{p.labels} labels {100 * p.whole_accuracy:.1f}%" for p in report.pretrained_curve
+            )
+            + f"; 50% with {_needed(pre['0.5'], report, report.pretrained_curve)}, "
+            f"90% with {_needed(pre['0.9'], report, report.pretrained_curve)}.",
+        ]
+    lines += [
         "",
         "![learning curve](learning_curve.png)",
     ]

@@ -17,12 +17,13 @@ def test_labels_needed_interpolates_on_a_log_scale():
     assert labels_needed(curve, 0.6) is None
 
 
-def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir):
+def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir, tiny_reader):
     config = AuditConfig(
         budgets=(8, 20),
         test_fraction=0.25,
         reader=dataclasses.replace(TINY_READER, rounds=1, epochs=4),
         ablation_budget=20,
+        init=tiny_reader,
     )
     messages = []
     report = run_audit(
@@ -32,7 +33,9 @@ def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir):
     assert [p.labels for p in report.curve] == [8, 20, 45]
     assert [p.ablation for p in report.ablations] == list(ABLATIONS)
     assert all(0 <= p.whole_accuracy <= p.char_accuracy <= 1 for p in report.curve)
-    assert len(messages) == 3 + len(ABLATIONS)
+    assert [p.labels for p in report.pretrained_curve] == [8, 20, 45]
+    assert all(p.pretrained for p in report.pretrained_curve)
+    assert len(messages) == 3 + 3 + len(ABLATIONS)
     paths = write_audit(report, tmp_path / "audit")
     data = json.loads((tmp_path / "audit" / "report.json").read_text())
     assert [p["labels"] for p in data["curve"]] == [8, 20, 45]
@@ -41,6 +44,7 @@ def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir):
         assert image.size[0] > 300
     summary = (tmp_path / "audit" / "summary.md").read_text()
     assert "| 45 |" in summary and "line removal" in summary and "50%" in summary
+    assert "Starting from the base model" in summary
     assert {p.name for p in paths} == {"report.json", "learning_curve.png", "summary.md"}
 
 
