@@ -1,0 +1,76 @@
+"""Where reading time goes: milliseconds per image for each stage of `CaptchaReader.read`.
+
+python benchmarks/stages.py --model build/v2.keras /tmp/v2/test --images 192
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+from charseg import load_image, prepare
+from pipeline import CaptchaReader, list_images
+from pipeline.search import _windows
+from pipeline.windows import glyph_batch
+
+
+def _timed(fn):
+    started = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", help="folder of captcha images")
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--images", type=int, default=192)
+    args = parser.parse_args()
+    reader = CaptchaReader.load(args.model)
+    clf, seg = reader.classifier, reader.config.segment
+    paths = list_images(args.folder)[: args.images]
+    reader.read([load_image(p) for p in paths[:32]])  # warm up the traced graph
+    images, t_load = _timed(lambda: [load_image(p) for p in paths])
+    prepared, t_prep = _timed(lambda: [prepare(im, seg) for im in images])
+    lengths = sorted(reader.lengths)
+
+    def gather():
+        out = []
+        for p in prepared:
+            i, j, _ = _windows(p, lengths, seg)
+            out.append(
+                glyph_batch(
+                    p.strip,
+                    p.candidates[i],
+                    p.candidates[j],
+                    size=clf.glyph_size,
+                    width=clf.input_shape[1],
+                    context=seg.context_columns,
+                )
+            )
+        return np.concatenate(out)
+
+    batch, t_gather = _timed(gather)
+    _, t_cnn = _timed(lambda: clf.predict_proba(batch))
+    _, t_read = _timed(lambda: reader.read_prepared(prepared))
+    n = len(images)
+    result = {
+        "images": n,
+        "windows_per_image": len(batch) / n,
+        "ms_per_image": {
+            "load": 1000 * t_load / n,
+            "prepare": 1000 * t_prep / n,
+            "gather_windows": 1000 * t_gather / n,
+            "cnn": 1000 * t_cnn / n,
+            "windows_cnn_and_search_together": 1000 * t_read / n,
+        },
+        "us_per_window_cnn": 1e6 * t_cnn / len(batch),
+    }
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
