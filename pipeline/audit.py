@@ -18,7 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from .dataset import Dataset, DatasetError
-from .metrics import evaluate
+from .metrics import Evaluation, evaluate
 from .reader import CaptchaReader
 from .training import ReaderConfig
 
@@ -212,7 +212,16 @@ def run_audit(
     )
 
 
-def _train_and_score(subset, test, reader_config, labels, step, init, progress):
+def _train_and_score(
+    subset: Dataset,
+    test: Dataset,
+    reader_config: ReaderConfig,
+    labels: int,
+    step: str | None,
+    init: CaptchaReader | None,
+    progress: bool,
+) -> tuple[AuditPoint, Evaluation | None]:
+    """Train one reader and score it on the held-out part."""
     pretrained = init is not None
     if len(subset.alphabet) < 2:
         return AuditPoint(labels, 0.0, 0.0, 0.0, step, pretrained), None
