@@ -5,8 +5,8 @@
 import classifier as _classifier  # noqa: F401
 
 from .audit import AuditConfig, AuditReport, labels_needed, run_audit
-from .checkpoint import CheckpointError
-from .dataset import Dataset, DatasetError, glyph_labels, list_images, load_dataset
+from .dataset import Dataset, glyph_labels, list_images, load_dataset
+from .errors import CheckpointError, DatasetError, PathError
 from .metrics import (
     Evaluation,
     ImageResult,
@@ -38,6 +38,7 @@ __all__ = [
     "Dataset",
     "DatasetError",
     "Evaluation",
+    "PathError",
     "ImageResult",
     "ReaderConfig",
     "Reading",

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from .dataset import Dataset, DatasetError
+from .dataset import Dataset
+from .errors import DatasetError
 from .metrics import Evaluation, evaluate
 from .reader import CaptchaReader
 from .training import ReaderConfig

@@ -18,19 +18,12 @@ from typing import Any
 
 import keras
 
-__all__ = ["CheckpointError", "TrainingState", "Checkpoint", "fingerprint"]
+from .errors import CheckpointError
+
+__all__ = ["TrainingState", "Checkpoint", "fingerprint"]
 
 _STATE = "state.json"
 _NETWORK = "network.keras"
-
-
-class CheckpointError(ValueError):
-    """A checkpoint that cannot be resumed or must not be overwritten; names the folder."""
-
-    def __init__(self, path: object, problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 def fingerprint(labels: list[str], names: list[str], config: dict[str, Any]) -> str:

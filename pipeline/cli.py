@@ -8,7 +8,7 @@ import dataclasses
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +19,10 @@ from charseg import CleanConfig, ImageLoadError, SegmentConfig, load_image, segm
 from classifier import GlyphClassifier, ModelFileError
 
 from .audit import QUICK_READER, AuditConfig, run_audit
-from .checkpoint import Checkpoint, CheckpointError
+from .checkpoint import Checkpoint
 from .cli_parser import build_parser
-from .dataset import IMAGE_SUFFIXES, DatasetError, glyph_labels, list_images, load_dataset
+from .dataset import glyph_labels, list_images, load_dataset
+from .errors import DatasetError, PathError
 from .metrics import evaluate, selective_accuracy
 from .overlay import draw_overlay
 from .plots import plot_training
@@ -34,7 +35,7 @@ from .windows import precut_glyph
 
 __all__ = ["main"]
 
-_EXPECTED = (ImageLoadError, ModelFileError, DatasetError, CheckpointError)
+_EXPECTED = (ImageLoadError, ModelFileError, PathError)
 _PREDICT_BATCH = 256
 
 
@@ -42,17 +43,25 @@ class UsageError(ValueError):
     """A command-line argument that cannot be used."""
 
 
+def _model_path(raw: str) -> Path:
+    """The output model path, checked before any training starts."""
+    path = Path(raw)
+    if path.suffix != ".keras":
+        raise UsageError(f"--model {path} must end in .keras")
+    return path
+
+
+def _logger(quiet: bool) -> Callable[[str], None]:
+    """Round and progress messages to stderr, or nowhere with --quiet."""
+    return (lambda _msg: None) if quiet else (lambda msg: tqdm.write(msg, file=sys.stderr))
+
+
 def _expand(paths: Sequence[str], *, recursive: bool = False) -> list[Path]:
     """Files as given, folders replaced by the images inside them (and their subfolders)."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if not path.is_dir():
-            out.append(path)
-        elif recursive:
-            out.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES))
-        else:
-            out.extend(list_images(path))
+        out.extend(list_images(path, recursive=recursive) if path.is_dir() else [path])
     return out
 
 
@@ -65,9 +74,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     train, val = (
         dataset.split(args.val_fraction, seed=args.seed) if args.val_fraction else (dataset, None)
     )
-    model_path = Path(args.model)
-    if model_path.suffix != ".keras":
-        raise UsageError(f"--model {model_path} must end in .keras")
+    model_path = _model_path(args.model)
     checkpoint = Path(args.checkpoint) if args.checkpoint else model_path.with_suffix(".ckpt")
     config = ReaderConfig(
         epochs=args.epochs,
@@ -76,7 +83,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         min_steps=args.min_steps,
         seed=args.seed,
     )
-    log = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    log = _logger(args.quiet)
     log(
         f"training on {len(train)} images ({len(train.alphabet)} symbols "
         f"{train.alphabet!r}, lengths {dict(sorted(train.lengths.items()))}); "
@@ -116,16 +123,15 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_pretrain(args: argparse.Namespace) -> int:
-    if not Path(args.model).name.endswith(".keras"):
-        raise UsageError(f"--model {args.model} must end in .keras")
+    model_path = _model_path(args.model)
     config = dataclasses.replace(QUICK_READER if args.quick else ReaderConfig(), seed=args.seed)
-    log = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    log = _logger(args.quiet)
     started = time.perf_counter()
     reader = pretrain(args.count, config, alphabet=args.alphabet, progress=not args.quiet, log=log)
     log(f"pretrained in {time.perf_counter() - started:.0f}s")
-    reader.save(args.model)
-    history = _write_history(reader, Path(args.model))
-    print(f"base model written to {args.model} (training history: {', '.join(map(str, history))})")
+    reader.save(model_path)
+    history = _write_history(reader, model_path)
+    print(f"base model written to {model_path} (training history: {', '.join(map(str, history))})")
     return 0
 
 
@@ -301,7 +307,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     dataset = load_dataset(args.dataset)
-    log = (lambda _msg: None) if args.quiet else (lambda msg: tqdm.write(msg, file=sys.stderr))
+    log = _logger(args.quiet)
     report = run_audit(
         dataset, config, name=Path(args.dataset).name, progress=not args.quiet, log=log
     )

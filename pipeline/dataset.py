@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import DatasetError
+
 __all__ = [
-    "DatasetError",
     "Dataset",
     "IMAGE_SUFFIXES",
     "glyph_labels",
@@ -22,15 +23,6 @@ __all__ = [
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 _DUPLICATE = re.compile(r"_\d+$")
-
-
-class DatasetError(ValueError):
-    """A dataset folder or label file cannot be used; the message starts with the path."""
-
-    def __init__(self, path: object, problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -76,11 +68,10 @@ class Dataset:
         return self.subset(np.sort(order[n_out:])), self.subset(np.sort(order[:n_out]))
 
 
-def list_images(folder: str | os.PathLike[str]) -> list[Path]:
-    """Image files directly inside `folder`, sorted by name."""
-    return sorted(
-        p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-    )
+def list_images(folder: str | os.PathLike[str], *, recursive: bool = False) -> list[Path]:
+    """Image files inside `folder` (and, if `recursive`, its subfolders), sorted by path."""
+    found = Path(folder).rglob("*") if recursive else Path(folder).iterdir()
+    return sorted(p for p in found if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def label_from_stem(path: Path) -> str:

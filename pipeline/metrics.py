@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from .dataset import Dataset, DatasetError
+from .dataset import Dataset
+from .errors import DatasetError
 from .reader import CaptchaReader, Reading
 
 __all__ = [

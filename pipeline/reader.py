@@ -14,8 +14,9 @@ from tqdm import tqdm
 from charseg import Prepared, boxes_from_cuts, load_image, prepare
 from classifier import GlyphClassifier, ModelFileError
 
-from .checkpoint import Checkpoint, CheckpointError, fingerprint
-from .dataset import Dataset, DatasetError
+from .checkpoint import Checkpoint, fingerprint
+from .dataset import Dataset
+from .errors import CheckpointError, DatasetError
 from .search import Decoded, WindowScores, align, decode, score_windows
 from .training import ReaderConfig, RoundReport, config_from_dict, run_rounds
 from .widths import WidthModel

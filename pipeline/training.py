@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import math
 import time
@@ -239,14 +238,15 @@ def run_rounds(
     label_idx = [np.array([index[c] for c in label], int) for label in labels]
     keras.utils.set_random_seed(config.seed)
     reject = config.negatives > 0
+    model: keras.Model | None = None
     if resume_key is not None and checkpoint is not None:
         state, model = checkpoint.load(resume_key)
         log(f"resuming at round {state.round} after {state.epochs_done} epoch(s) of it")
     else:
-        state, model = _fresh_state(prepared, labels, alphabet, config, run_key), None
+        state = _fresh_state(prepared, labels, alphabet, config, run_key)
+    seg = segment_from_dict(state.segment)
     fresh = model is None
     if model is None:
-        seg = config.segment
         model = build_model(
             len(alphabet) + int(reject),
             seg.strip_height,
@@ -254,7 +254,6 @@ def run_rounds(
             config.model,
             glyph_width=seg.glyph_width,
         )
-    seg = segment_from_dict(state.segment)
     classifier = GlyphClassifier(
         model, alphabet, seg.strip_height, seg.glyph_channels, reject, seg.glyph_width
     )
@@ -277,7 +276,8 @@ def run_rounds(
     rng.bit_generator.state = state.rng
     for round_no in range(state.round, config.rounds):
         started = time.perf_counter()
-        state.rng = copy.deepcopy(rng.bit_generator.state)
+        # state.rng holds the generator's state at the start of this round (set below at the
+        # end of the previous one), so a resumed round draws the same glyph set.
         x, y = glyph_set(
             prepared,
             cuts,
@@ -332,7 +332,7 @@ def run_rounds(
         state.cuts = [None if c is None else c.tolist() for c in cuts]
         state.segment = dataclasses.asdict(seg)
         state.widths = widths.to_dict()
-        state.rng = copy.deepcopy(rng.bit_generator.state)
+        state.rng = rng.bit_generator.state
         if checkpoint is not None:
             checkpoint.save(state)
         log(
