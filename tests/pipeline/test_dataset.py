@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline import DatasetError, load_dataset
+from pipeline import DatasetError, glyph_labels, load_dataset
 
 
 def _img(path):
@@ -59,3 +59,14 @@ def test_split_is_seeded_and_disjoint(tmp_path):
     with pytest.raises(ValueError, match="fraction"):
         ds.split(1.0)
     assert np.all(np.diff([int(s[1:]) for s in a.labels]) > 0)
+
+
+def test_glyph_labels_need_one_symbol_for_every_glyph(tmp_path):
+    (tmp_path / "a").mkdir()
+    glyphs = [tmp_path / "a" / "1.png", tmp_path / "a" / "2.png"]
+    for path in glyphs:
+        path.write_bytes(b"x")
+    assert glyph_labels(glyphs, "folders") == ["a", "a"]
+    (tmp_path / "labels.csv").write_text("a/1.png,a\n")
+    with pytest.raises(DatasetError, match=r"2\.png: no label for this glyph"):
+        glyph_labels(glyphs, tmp_path / "labels.csv")
