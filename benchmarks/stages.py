@@ -9,12 +9,10 @@ import argparse
 import json
 import time
 
-import numpy as np
-
 from charseg import load_image, prepare
 from pipeline import CaptchaReader, list_images
 from pipeline.search import _windows
-from pipeline.windows import glyph_batch
+from pipeline.windows import glyph_batches
 
 
 def _timed(fn, repeats: int = 3):
@@ -42,20 +40,15 @@ def main() -> None:
     lengths = sorted(reader.lengths)
 
     def gather():
-        out = []
-        for p in prepared:
-            i, j, _ = _windows(p, lengths, seg)
-            out.append(
-                glyph_batch(
-                    p.strip,
-                    p.candidates[i],
-                    p.candidates[j],
-                    size=clf.glyph_size,
-                    width=clf.input_shape[1],
-                    context=seg.context_columns,
-                )
-            )
-        return np.concatenate(out)
+        windows = [_windows(p, lengths, seg)[:2] for p in prepared]
+        return glyph_batches(
+            [p.strip for p in prepared],
+            [p.candidates[i] for p, (i, _) in zip(prepared, windows, strict=True)],
+            [p.candidates[j] for p, (_, j) in zip(prepared, windows, strict=True)],
+            size=clf.glyph_size,
+            width=clf.input_shape[1],
+            context=seg.context_columns,
+        )
 
     batch, t_gather = _timed(gather)
     _, t_cnn = _timed(lambda: clf.predict_proba(batch))
