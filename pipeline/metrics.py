@@ -15,6 +15,7 @@ from tqdm import tqdm
 from .dataset import Dataset
 from .errors import DatasetError
 from .reader import CaptchaReader, Reading
+from .windows import ink_extents
 
 __all__ = [
     "ImageResult",
@@ -45,11 +46,25 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def cuts_agree(found: Sequence[int], reference: np.ndarray | None, tolerance: float) -> bool:
-    """True when both cut lists have the same length and every cut is within `tolerance`."""
+def cuts_agree(
+    found: Sequence[int],
+    reference: np.ndarray | None,
+    tolerance: float,
+    *,
+    profile: np.ndarray | None = None,
+) -> bool:
+    """True when both cut lists have the same length and every cut is within `tolerance`.
+
+    With the strip's ink `profile`, each glyph's ink extent is compared instead of its cuts,
+    so two cuts anywhere in the same blank gap agree.
+    """
     if reference is None or len(found) != len(reference):
         return False
-    return bool(np.all(np.abs(np.asarray(found) - reference) <= tolerance))
+    a, b = np.asarray(found, int), np.asarray(reference, int)
+    if profile is not None:
+        a = np.concatenate(ink_extents(profile, a[:-1], a[1:]))
+        b = np.concatenate(ink_extents(profile, b[:-1], b[1:]))
+    return bool(np.all(np.abs(a - b) <= tolerance))
 
 
 @dataclass(frozen=True)
@@ -72,9 +87,11 @@ class ImageResult:
 class Evaluation:
     """Scores of a reader on a dataset; fractions are in [0, 1].
 
-    `segmentation_success` is the fraction of images whose chosen cuts agree (each within 15%
-    of a character width) with the forced alignment of the true label under the same model:
-    errors on such images are classification errors, the others segmentation errors.
+    `segmentation_success` is the fraction of images read right or whose glyphs' ink extents
+    agree (each within 15% of a character width) with those of the forced alignment of the
+    true label under the same model: errors on such images are classification errors, the
+    others segmentation errors. (Glyphs that overlap can be cut in several places that all
+    read right; a right reading counts as a good segmentation.)
     """
 
     n: int
@@ -232,7 +249,9 @@ def score(
         dataset.paths, dataset.labels, readings, references, strict=True
     ):
         tolerance = 0.15 * reading.prepared.mean_width(len(truth))
-        seg_ok = cuts_agree(reading.cuts, ref, tolerance)
+        seg_ok = reading.text == truth or cuts_agree(
+            reading.cuts, ref, tolerance, profile=reading.prepared.strip.profile
+        )
         results.append(
             ImageResult(str(Path(path)), truth, reading.text, reading.confidence, seg_ok)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,15 @@ from classifier import GlyphClassifier, ModelFileError
 from .checkpoint import Checkpoint, fingerprint
 from .dataset import Dataset
 from .errors import CheckpointError, DatasetError
-from .search import Decoded, WindowScores, align, decode, score_windows
-from .training import ReaderConfig, RoundReport, config_from_dict, run_rounds
+from .first_pass import choose_threshold, first_readings
+from .search import Decoded, WindowScores, align, decode, length_log_prior, score_windows
+from .training import (
+    ReaderConfig,
+    RoundReport,
+    choose_decode_weight,
+    config_from_dict,
+    run_rounds,
+)
 from .widths import WidthModel
 
 __all__ = ["Reading", "CaptchaReader", "ImageInput"]
@@ -73,6 +81,8 @@ class CaptchaReader:
         self.widths: WidthModel | None = None
         self.history: list[RoundReport] = []
         self.epoch_log: list[dict[str, float]] = []
+        self.decode_weight: float | None = None
+        self.first_pass_threshold: float | None = None
 
     @property
     def trained(self) -> bool:
@@ -160,40 +170,92 @@ class CaptchaReader:
         self.lengths = dict(dataset.lengths)
         self.history = result.reports
         self.epoch_log = result.epochs
+        self.decode_weight, tried = choose_decode_weight(
+            result.classifier,
+            prepared,
+            dataset.labels,
+            self.lengths,
+            result.widths,
+            result.segment,
+            self.config.decode_weights,
+            progress=progress,
+        )
+        log(
+            f"width-prior weight for reading: {self.decode_weight:g} (training captchas read "
+            "right: " + ", ".join(f"{w:g}: {a:.1%}" for w, a in tried.items()) + ")"
+        )
+        self.first_pass_threshold = None
+        if self.config.first_pass and len(self.lengths) == 1:
+            searched = [r.text for r in self.read_prepared(prepared)]
+            firsts = first_readings(
+                result.classifier, prepared, next(iter(self.lengths)), result.segment
+            )
+            self.first_pass_threshold = choose_threshold(firsts, searched)
+            if self.first_pass_threshold is None:
+                log("first pass off: it would change some training readings at every confidence")
+            else:
+                share = np.mean(
+                    [f is not None and f.score >= self.first_pass_threshold for f in firsts]
+                )
+                log(
+                    f"first pass trusted at confidence >= {self.first_pass_threshold:g} "
+                    f"({share:.0%} of training captchas)"
+                )
         return result.reports
-
-    def _length_prior(self) -> dict[int, float]:
-        total = sum(self.lengths.values())
-        return {k: float(np.log(n / total)) for k, n in sorted(self.lengths.items())}
 
     def read_prepared(self, prepared: Sequence[Prepared]) -> list[Reading]:
         """Read images that were already prepared with `prepare`."""
         classifier = self._require_classifier()
-        lengths = [sorted(self.lengths)] * len(prepared)
-        scores = score_windows(classifier, prepared, lengths, self.config.segment)
-        return [self._decode(sc, prep) for sc, prep in zip(scores, prepared, strict=True)]
+        readings = self._first_pass(prepared)
+        rest = [n for n, r in enumerate(readings) if r is None]
+        lengths = [sorted(self.lengths)] * len(rest)
+        part = [prepared[n] for n in rest]
+        scores = score_windows(classifier, part, lengths, self.config.segment)
+        for n, sc, prep in zip(rest, scores, part, strict=True):
+            readings[n] = self._decode(sc, prep)
+        return readings  # type: ignore[return-value]
+
+    def _first_pass(self, prepared: Sequence[Prepared]) -> list[Reading | None]:
+        """Readings of the images the first pass may answer (see `ReaderConfig.first_pass`)."""
+        if self.first_pass_threshold is None or len(self.lengths) != 1:
+            return [None] * len(prepared)
+        firsts = first_readings(
+            self._require_classifier(), prepared, next(iter(self.lengths)), self.config.segment
+        )
+        return [
+            _reading(f, p) if f is not None and f.score >= self.first_pass_threshold else None
+            for f, p in zip(firsts, prepared, strict=True)
+        ]
 
     def _decode(self, scores: WindowScores, prepared: Prepared) -> Reading:
         found = decode(
             scores,
             prepared,
             self.alphabet,
-            self._length_prior(),
+            length_log_prior(self.lengths),
             self._widths(),
-            width_weight=self.config.width_weight,
+            width_weight=self._decode_weight(),
         )
         return _reading(found, prepared)
 
     def read(
         self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
     ) -> list[Reading]:
-        """Read captchas given as arrays (H, W[, 3]) in [0, 1] or as file paths."""
+        """Read captchas given as arrays (H, W[, 3]) in [0, 1] or as file paths.
+
+        Images are read in batches of `batch_size`; the next batch is decoded and prepared in
+        a worker thread while the classifier reads the current one.
+        """
+        parts = [images[lo : lo + batch_size] for lo in range(0, len(images), batch_size)]
         out: list[Reading] = []
         bar = tqdm(total=len(images), desc="reading", unit="img", disable=not progress, leave=False)
-        for lo in range(0, len(images), batch_size):
-            part = images[lo : lo + batch_size]
-            out.extend(self.read_prepared(self.prepare(part)))
-            bar.update(len(part))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            ahead = pool.submit(self.prepare, parts[0]) if parts else None
+            for n, part in enumerate(parts):
+                prepared = ahead.result() if ahead is not None else []
+                ahead = pool.submit(self.prepare, parts[n + 1]) if n + 1 < len(parts) else None
+                out.extend(self.read_prepared(prepared))
+                bar.update(len(part))
         bar.close()
         return out
 
@@ -202,19 +264,20 @@ class CaptchaReader:
     ) -> tuple[list[Reading], list[np.ndarray | None]]:
         """Readings, and the cuts that best explain the known labels, from one classification.
 
-        The truth-aligned cuts (None where a label cannot be placed) tell segmentation errors
-        from classification errors.
+        The truth-aligned cuts (None where a label cannot be placed; scored as the reading is,
+        with the same width-prior weight) tell segmentation errors from classification errors.
         """
         classifier = self._require_classifier()
         index = {c: n for n, c in enumerate(classifier.alphabet)}
         lengths = [sorted(set(self.lengths) | {len(label)}) for label in labels]
         scores = score_windows(classifier, prepared, lengths, self.config.segment)
+        firsts = self._first_pass(prepared)
         readings, references = [], []
-        for prep, sc, label in zip(prepared, scores, labels, strict=True):
-            readings.append(self._decode(sc, prep))
+        for prep, sc, label, first in zip(prepared, scores, labels, firsts, strict=True):
+            readings.append(first or self._decode(sc, prep))
             label_index = np.array([index[c] for c in label], int)
             references.append(
-                align(sc, prep, label_index, self._widths(), width_weight=self.config.width_weight)
+                align(sc, prep, label_index, self._widths(), width_weight=self._decode_weight())
             )
         return readings, references
 
@@ -227,6 +290,8 @@ class CaptchaReader:
                 "kind": "captcha-reader",
                 "lengths": {str(k): n for k, n in self.lengths.items()},
                 "widths": self._widths().to_dict(),
+                "decode_weight": self._decode_weight(),
+                "first_pass_threshold": self.first_pass_threshold,
                 "config": dataclasses.asdict(self.config),
                 "history": [dataclasses.asdict(r) for r in self.history],
                 "epochs": self.epoch_log,
@@ -245,10 +310,18 @@ class CaptchaReader:
             reader.widths = WidthModel.from_dict(meta["widths"])
             reader.history = [RoundReport(**r) for r in meta.get("history", [])]
             reader.epoch_log = list(meta.get("epochs", []))
+            if "decode_weight" in meta:
+                reader.decode_weight = float(meta["decode_weight"])
+            if meta.get("first_pass_threshold") is not None:
+                reader.first_pass_threshold = float(meta["first_pass_threshold"])
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFileError(path, f"incomplete reader metadata ({err})") from None
         reader.classifier = classifier
         return reader
+
+    def _decode_weight(self) -> float:
+        """Width-prior weight for reading: the one chosen in training, else the alignment's."""
+        return self.config.width_weight if self.decode_weight is None else self.decode_weight
 
     def _widths(self) -> WidthModel:
         """The learned width prior, or a broad one for a classifier set by hand."""

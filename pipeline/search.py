@@ -16,9 +16,9 @@ from charseg import Prepared, SegmentConfig, allowed_windows, best_path
 from classifier import GlyphClassifier
 
 from .widths import WidthModel
-from .windows import glyph_batch
+from .windows import glyph_batches
 
-__all__ = ["WindowScores", "score_windows", "decode", "align", "Decoded"]
+__all__ = ["WindowScores", "score_windows", "decode", "align", "Decoded", "length_log_prior"]
 
 _EPS = 1e-7
 
@@ -85,26 +85,23 @@ def score_windows(
         Character counts considered for each image.
     """
     specs = []
-    batches = []
+    strips, los, his = [], [], []
     for prep, ks in zip(prepared, lengths, strict=True):
         if prep.strip.empty:
             specs.append((np.zeros(0, int), np.zeros(0, int), {k: np.zeros(0) for k in ks}))
             continue
         i, j, rel = _windows(prep, ks, config)
-        cuts = prep.candidates
-        batches.append(
-            glyph_batch(
-                prep.strip,
-                cuts[i],
-                cuts[j],
-                size=classifier.glyph_size,
-                width=classifier.input_shape[1],
-                context=config.context_columns,
-            )
-        )
+        strips.append(prep.strip)
+        los.append(prep.candidates[i])
+        his.append(prep.candidates[j])
         specs.append((i, j, rel))
-    batch = (
-        np.concatenate(batches) if batches else np.zeros((0, *classifier.input_shape), np.float32)
+    batch = glyph_batches(
+        strips,
+        los,
+        his,
+        size=classifier.glyph_size,
+        width=classifier.input_shape[1],
+        context=config.context_columns,
     )
     log_proba = np.log(classifier.predict_proba(batch)[:, : len(classifier.alphabet)] + _EPS)
     out = []
@@ -128,6 +125,18 @@ def _matrix(m: int, scores: WindowScores, values: np.ndarray) -> np.ndarray:
     mat = np.full((*values.shape[:-1], m, m), -np.inf)
     mat[..., scores.i, scores.j] = values
     return mat
+
+
+def length_log_prior(lengths: Mapping[int, int]) -> dict[int, float]:
+    """Log prior of each text length from its count in the training labels.
+
+    Examples
+    --------
+    >>> length_log_prior({5: 3, 4: 1})
+    {4: -1.3862943611198906, 5: -0.2876820724517809}
+    """
+    total = sum(lengths.values())
+    return {k: float(np.log(n / total)) for k, n in sorted(lengths.items())}
 
 
 def decode(

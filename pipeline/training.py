@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +13,14 @@ import keras
 import numpy as np
 from tqdm import tqdm
 
-from charseg import CleanConfig, Prepared, SegmentConfig, allowed_windows, model_free_cuts
+from charseg import (
+    CleanConfig,
+    Prepared,
+    SegmentConfig,
+    Strip,
+    allowed_windows,
+    model_free_cuts,
+)
 from classifier import (
     AugmentConfig,
     GlyphClassifier,
@@ -25,15 +32,16 @@ from classifier import (
 )
 
 from .checkpoint import Checkpoint, TrainingState
-from .search import align, score_windows
+from .search import align, decode, length_log_prior, score_windows
 from .widths import WidthModel
-from .windows import glyph_batch
+from .windows import glyph_batches
 
 __all__ = [
     "ReaderConfig",
     "RoundReport",
     "TrainingResult",
     "bad_windows",
+    "choose_decode_weight",
     "config_from_dict",
     "glyph_set",
     "learn_widths",
@@ -75,7 +83,16 @@ class ReaderConfig:
         A window is badly cut when a cut lies this far (fraction of a character width) from
         every aligned cut.
     width_weight : float
-        Weight of the width prior against the classifier's log-probabilities.
+        Weight of the width prior against the classifier's log-probabilities in forced
+        alignment.
+    first_pass : bool
+        Read each captcha first from the projection's cuts alone (a handful of windows) and
+        search only where a character of that reading is less confident than the threshold
+        learned in training (the lowest that changes no training reading). Used only when
+        all training labels have one length.
+    decode_weights : tuple of float
+        Width-prior weights tried for reading; the one that reads the most training captchas
+        right is kept with the model (a strong prior can outvote a confident classifier).
     seed : int
     """
 
@@ -93,11 +110,15 @@ class ReaderConfig:
     negatives: float = 1.0
     negative_offset: float = 0.3
     width_weight: float = 1.0
+    first_pass: bool = True
+    decode_weights: tuple[float, ...] = (0.0, 0.125, 0.25, 0.5, 1.0)
     seed: int = 0
 
     def __post_init__(self) -> None:
         if self.rounds < 1 or self.epochs < 1 or self.refine_epochs < 0:
             raise ValueError("rounds and epochs must be at least 1, refine_epochs at least 0")
+        if not self.decode_weights or min(self.decode_weights) < 0:
+            raise ValueError("decode_weights must hold at least one weight, none negative")
 
 
 @dataclass(frozen=True)
@@ -144,7 +165,9 @@ def glyph_set(
     context = config.segment.context_columns
     jitter = max(1, int(round(config.jitter * glyph_size)))
     copies = config.copies
-    xs: list[np.ndarray] = []
+    strips: list[Strip] = []
+    los: list[np.ndarray] = []
+    his: list[np.ndarray] = []
     ys: list[np.ndarray] = []
     for prep, cut, label in zip(prepared, cuts, labels, strict=True):
         if cut is None:
@@ -162,19 +185,15 @@ def glyph_set(
             pick = rng.choice(len(bad_lo), n_neg, replace=False)
             lo, hi = np.concatenate([lo, bad_lo[pick]]), np.concatenate([hi, bad_hi[pick]])
             ys.append(np.full(n_neg, reject_index))
-        xs.append(
-            glyph_batch(
-                prep.strip,
-                lo,
-                hi,
-                size=glyph_size,
-                width=config.segment.glyph_width,
-                context=context,
-            )
-        )
-    if not xs:
+        strips.append(prep.strip)
+        los.append(lo)
+        his.append(hi)
+    if not strips:
         raise ValueError("no image could be aligned to its label")
-    return np.concatenate(xs), np.concatenate(ys).astype(np.int32)
+    x = glyph_batches(
+        strips, los, his, size=glyph_size, width=config.segment.glyph_width, context=context
+    )
+    return x, np.concatenate(ys).astype(np.int32)
 
 
 def relative_cut_widths(prepared: Prepared, cut: np.ndarray | None) -> np.ndarray | None:
@@ -392,12 +411,55 @@ def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
     model = dict(data["model"])
     model["filters"] = tuple(model["filters"])
     rest = {k: v for k, v in data.items() if k not in ("segment", "model", "augment")}
+    if "decode_weights" in rest:
+        rest["decode_weights"] = tuple(rest["decode_weights"])
     return ReaderConfig(
         segment=segment_from_dict(data["segment"]),
         model=ModelConfig(**model),
         augment=AugmentConfig(**data["augment"]),
         **rest,
     )
+
+
+def choose_decode_weight(
+    classifier: GlyphClassifier,
+    prepared: Sequence[Prepared],
+    labels: Sequence[str],
+    lengths: Mapping[int, int],
+    widths: WidthModel,
+    seg: SegmentConfig,
+    weights: Sequence[float],
+    *,
+    progress: bool = False,
+    chunk: int = 128,
+) -> tuple[float, dict[float, float]]:
+    """The width-prior weight for reading, and the fraction of labelled captchas read right
+    under each of `weights`.
+
+    The chosen weight is the largest one whose accuracy is within one standard error of the
+    best (the one-standard-error rule): the classifier is surer of its own training images
+    than of new ones, so the best weight on them underrates the prior.
+    """
+    prior = length_log_prior(lengths)
+    right = dict.fromkeys(weights, 0)
+    bar = tqdm(
+        total=len(prepared), desc="choosing prior", unit="img", disable=not progress, leave=False
+    )
+    for lo in range(0, len(prepared), chunk):
+        part = prepared[lo : lo + chunk]
+        scores = score_windows(classifier, part, [sorted(lengths)] * len(part), seg)
+        for prep, sc, label in zip(part, scores, labels[lo : lo + chunk], strict=True):
+            for w in weights:
+                right[w] += (
+                    decode(sc, prep, classifier.alphabet, prior, widths, width_weight=w).text
+                    == label
+                )
+        bar.update(len(part))
+    bar.close()
+    accuracy = {w: n / max(len(prepared), 1) for w, n in right.items()}
+    top = max(accuracy.values())
+    margin = math.sqrt(top * (1 - top) / max(len(prepared), 1))
+    return max(w for w in weights if accuracy[w] >= top - margin - 1e-12), accuracy
 
 
 def _align_all(classifier, prepared, label_idx, seg, widths, width_weight, progress, chunk=128):

@@ -9,7 +9,7 @@ import numpy as np
 
 from charseg import CleanConfig, Strip, clean
 
-__all__ = ["glyph_batch", "glyph_batches", "precut_glyph"]
+__all__ = ["glyph_batch", "glyph_batches", "ink_extents", "precut_glyph"]
 
 
 def precut_glyph(image: np.ndarray, channels: int, config: CleanConfig | None = None) -> np.ndarray:
@@ -31,10 +31,10 @@ def precut_glyph(image: np.ndarray, channels: int, config: CleanConfig | None = 
     return np.stack(planes, axis=2).astype(np.float32)
 
 
-def _tightened(
+def ink_extents(
     profile: np.ndarray, lo: np.ndarray, hi: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """`charseg.tighten` for many windows at once."""
+    """`charseg.tighten` for many windows at once: the ink columns [a, b) of each [lo, hi)."""
     inked = profile > 1e-3
     width = len(inked)
     cols = np.arange(width + 1)
@@ -99,7 +99,7 @@ def glyph_batches(
     shift = np.repeat(offsets, [len(lo) for lo in los])
     lo = np.concatenate([np.asarray(v, int) for v in los]) + shift
     hi = np.concatenate([np.asarray(v, int) for v in his]) + shift
-    a, b = _tightened(profile, lo, hi)
+    a, b = ink_extents(profile, lo, hi)
     span = b - a + 2 * context
     fits = span <= width
     idx = np.flatnonzero(fits)

@@ -38,3 +38,12 @@ def test_width_model_learns_wide_and_narrow_classes():
     assert prior[0, 0] > prior[0, 1] and prior[1, 1] > prior[1, 0]
     again = WidthModel.from_dict(model.to_dict())
     np.testing.assert_allclose(again.sigma, model.sigma)
+
+
+def test_cuts_in_the_same_blank_gap_agree_given_the_ink():
+    profile = np.zeros(40)
+    profile[2:10] = 1  # glyph 1
+    profile[20:28] = 1  # glyph 2, after a gap of 10 blank columns
+    assert not cuts_agree([0, 11, 30], np.array([0, 19, 30]), 2)
+    assert cuts_agree([0, 11, 30], np.array([0, 19, 30]), 2, profile=profile)
+    assert not cuts_agree([0, 24, 30], np.array([0, 19, 30]), 2, profile=profile)  # splits ink

@@ -4,8 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier import ModelFileError
-from pipeline import CaptchaReader, DatasetError, evaluate, load_dataset
+from pipeline import CaptchaReader, DatasetError, ReaderConfig, evaluate, load_dataset
 from pipeline.dataset import Dataset
+from pipeline.training import choose_decode_weight
 
 
 def test_tiny_training_learns_something(tiny_reader, tiny_dataset_dir):
@@ -31,6 +32,44 @@ def test_save_load_gives_equal_readings(tiny_reader, tiny_model_file, tiny_datas
     assert [r.text for r in a] == [r.text for r in b]
     np.testing.assert_allclose([r.confidence for r in a], [r.confidence for r in b], atol=1e-5)
     assert again.config.segment == tiny_reader.config.segment
+    assert again.decode_weight == tiny_reader.decode_weight is not None
+
+
+def test_decode_weight_is_the_best_of_the_grid_on_training_data(tiny_reader, tiny_dataset_dir):
+    ds = load_dataset(tiny_dataset_dir)
+    prepared = tiny_reader.prepare(ds.paths)
+    weights = (0.0, 0.5, 1.0, 40.0)
+    best, accuracy = choose_decode_weight(
+        tiny_reader.classifier,
+        prepared,
+        ds.labels,
+        tiny_reader.lengths,
+        tiny_reader.widths,
+        tiny_reader.config.segment,
+        weights,
+    )
+    assert set(accuracy) == set(weights) and all(0 <= a <= 1 for a in accuracy.values())
+    top = max(accuracy.values())
+    margin = np.sqrt(top * (1 - top) / len(prepared))
+    assert accuracy[best] >= top - margin - 1e-12
+    assert best == max(w for w in weights if accuracy[w] >= top - margin - 1e-12)
+    # The accuracy under a weight is what reading with that weight gives.
+    chosen = tiny_reader.decode_weight
+    try:
+        tiny_reader.decode_weight = 40.0
+        texts = [r.text for r in tiny_reader.read_prepared(prepared)]
+    finally:
+        tiny_reader.decode_weight = chosen
+    assert np.mean([t == y for t, y in zip(texts, ds.labels, strict=True)]) == pytest.approx(
+        accuracy[40.0]
+    )
+
+
+def test_decode_weights_must_be_usable():
+    with pytest.raises(ValueError, match="decode_weights"):
+        ReaderConfig(decode_weights=())
+    with pytest.raises(ValueError, match="decode_weights"):
+        ReaderConfig(decode_weights=(0.5, -1.0))
 
 
 def test_read_accepts_arrays_and_handles_blank_images(tiny_reader):
