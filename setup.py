@@ -23,6 +23,10 @@ setup(
         "keras>=3.6,<4",
         "tqdm>=4.60",
         "matplotlib>=3.7",
+        # Reading runs the CNN through ONNX Runtime; tf2onnx converts it when a model is saved.
+        "onnxruntime>=1.18",
+        "onnx>=1.16",
+        "tf2onnx==1.17.0",
     ],
     extras_require={
         "test": ["pytest>=8", "ruff>=0.6", "hypothesis>=6", "mypy>=1.10"],

@@ -30,8 +30,9 @@ def main() -> None:
     parser.add_argument("folder", help="folder of captcha images")
     parser.add_argument("--model", required=True)
     parser.add_argument("--images", type=int, default=192)
+    parser.add_argument("--runtime", default="onnxruntime", help="or 'tensorflow'")
     args = parser.parse_args()
-    reader = CaptchaReader.load(args.model)
+    reader = CaptchaReader.load(args.model, runtime=args.runtime)
     clf, seg = reader.classifier, reader.config.segment
     paths = list_images(args.folder)[: args.images]
     reader.read([load_image(p) for p in paths[:32]])  # warm up the traced graph
@@ -62,7 +63,7 @@ def main() -> None:
             "prepare": 1000 * t_prep / n,
             "gather_windows": 1000 * t_gather / n,
             "cnn": 1000 * t_cnn / n,
-            "windows_cnn_and_search_together": 1000 * t_read / n,
+            "read_prepared_first_pass_windows_cnn_search": 1000 * t_read / n,
         },
         "us_per_window_cnn": 1e6 * t_cnn / len(batch),
     }

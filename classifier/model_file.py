@@ -1,8 +1,9 @@
 """One self-describing model file: a `.keras` archive with our metadata inside.
 
 The metadata (alphabet, glyph size, whatever the caller adds) is stored as `captcha_cnn.json`
-in the archive with a format version and a SHA-256 of its content. Files are written to a
-temporary name and renamed, so a crash never leaves a half-written model.
+in the archive with a format version and a SHA-256 of its content; attachments (the network
+converted for ONNX Runtime) are stored beside it. Files are written to a temporary name and
+renamed, so a crash never leaves a half-written model.
 """
 
 from __future__ import annotations
@@ -19,10 +20,17 @@ import keras
 
 from .errors import ModelFileError
 
-__all__ = ["FORMAT_VERSION", "save_model_file", "read_metadata", "load_model_file"]
+__all__ = [
+    "FORMAT_VERSION",
+    "save_model_file",
+    "read_attachment",
+    "read_metadata",
+    "load_model_file",
+]
 
 FORMAT_VERSION = 1
 _META_NAME = "captcha_cnn.json"
+_ATTACHED = "captcha_cnn/"
 
 
 def _digest(meta: dict[str, Any]) -> str:
@@ -30,9 +38,13 @@ def _digest(meta: dict[str, Any]) -> str:
 
 
 def save_model_file(
-    path: str | os.PathLike[str], model: keras.Model, metadata: dict[str, Any]
+    path: str | os.PathLike[str],
+    model: keras.Model,
+    metadata: dict[str, Any],
+    attachments: dict[str, bytes] | None = None,
 ) -> None:
-    """Write `model` and JSON-serializable `metadata` atomically to `path` (a `.keras` file)."""
+    """Write `model`, JSON-serializable `metadata` and named `attachments` atomically to
+    `path` (a `.keras` file)."""
     path = Path(path)
     if path.suffix != ".keras":
         raise ValueError(f"model path {path} must end in .keras")
@@ -48,6 +60,8 @@ def save_model_file(
         }
         with zipfile.ZipFile(tmp_name, "a") as archive:
             archive.writestr(_META_NAME, json.dumps(record, indent=1))
+            for name, data in (attachments or {}).items():
+                archive.writestr(f"{_ATTACHED}{name}", data)
         os.replace(tmp_name, path)
     finally:
         if os.path.exists(tmp_name):
@@ -82,6 +96,16 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
     if record.get("sha256") != _digest(record["metadata"]):
         raise ModelFileError(path, "metadata checksum mismatch (file was altered or damaged)")
     return record["metadata"]
+
+
+def read_attachment(path: str | os.PathLike[str], name: str) -> bytes | None:
+    """An attachment saved with the model, or None if the file has none of that name."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = f"{_ATTACHED}{name}"
+            return archive.read(member) if member in archive.namelist() else None
+    except (zipfile.BadZipFile, OSError) as err:
+        raise ModelFileError(path, f"damaged or not a model file ({err})") from None
 
 
 def load_model_file(path: str | os.PathLike[str]) -> tuple[keras.Model, dict[str, Any]]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import keras
@@ -13,11 +13,13 @@ import tensorflow as tf
 
 from .errors import ModelFileError
 from .glyphs import normalize_glyphs
-from .model_file import load_model_file, save_model_file
+from .model_file import load_model_file, read_attachment, save_model_file
+from .onnx_runtime import OnnxForward, to_onnx
 
 __all__ = ["GlyphClassifier"]
 
-_CHUNK = 512
+_CHUNK = 128
+_ONNX_NAME = "glyph.onnx"
 
 
 @dataclass
@@ -36,6 +38,10 @@ class GlyphClassifier:
         The model has one more output, "not a single character" (a badly cut window).
     glyph_width : int, optional
         Input width (default: `glyph_size`).
+    forward : callable, optional
+        A faster runner of the same network for reading (`load` sets an ONNX Runtime one);
+        by default the Keras model's TensorFlow graph. Set it to None after changing the
+        model's weights.
     """
 
     model: keras.Model
@@ -44,6 +50,7 @@ class GlyphClassifier:
     channels: int
     reject: bool = False
     glyph_width: int | None = None
+    forward: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def input_shape(self) -> tuple[int, int, int]:
@@ -62,11 +69,12 @@ class GlyphClassifier:
                 f"{len(self.alphabet)} symbols (reject class: {self.reject})"
             )
         # One traced graph for every batch size: the batch dimension is left open.
-        self._forward = tf.function(
+        graph = tf.function(
             lambda x: self.model(x, training=False),
             input_signature=[tf.TensorSpec((None, *self.input_shape), tf.float32)],
             autograph=False,
         )
+        self._graph = lambda x: graph(tf.constant(x)).numpy()
 
     def predict_proba(self, batch: np.ndarray) -> np.ndarray:
         """Class probabilities of normalized glyphs.
@@ -88,7 +96,7 @@ class GlyphClassifier:
         out = np.zeros((len(batch), self.n_outputs), np.float32)
         for lo in range(0, len(batch), _CHUNK):
             part = np.ascontiguousarray(batch[lo : lo + _CHUNK], np.float32)
-            out[lo : lo + len(part)] = self._forward(tf.constant(part)).numpy()
+            out[lo : lo + len(part)] = (self.forward or self._graph)(part)
         return out
 
     def predict(self, glyphs: Sequence[np.ndarray]) -> tuple[list[str], np.ndarray]:
@@ -107,7 +115,8 @@ class GlyphClassifier:
         return [self.alphabet[i] for i in best], proba[np.arange(len(best)), best]
 
     def save(self, path: str | os.PathLike[str], extra: dict[str, Any] | None = None) -> None:
-        """Write the model file (atomic), with `extra` metadata kept beside ours."""
+        """Write the model file (atomic), with `extra` metadata kept beside ours and the
+        network converted for ONNX Runtime."""
         meta = {
             "alphabet": self.alphabet,
             "glyph_size": self.glyph_size,
@@ -116,11 +125,20 @@ class GlyphClassifier:
             "reject": self.reject,
             **(extra or {}),
         }
-        save_model_file(path, self.model, meta)
+        onnx = to_onnx(self.model, self.input_shape)
+        save_model_file(path, self.model, meta, {_ONNX_NAME: onnx})
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> tuple[GlyphClassifier, dict[str, Any]]:
-        """Load a classifier and the full metadata of its file."""
+    def load(
+        cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime"
+    ) -> tuple[GlyphClassifier, dict[str, Any]]:
+        """Load a classifier and the full metadata of its file.
+
+        `runtime` "onnxruntime" (default) reads with the file's ONNX graph (converted now for
+        files saved without one); "tensorflow" reads with the Keras model.
+        """
+        if runtime not in ("onnxruntime", "tensorflow"):
+            raise ValueError(f"runtime={runtime!r} must be 'onnxruntime' or 'tensorflow'")
         model, meta = load_model_file(path)
         try:
             classifier = cls(
@@ -133,6 +151,14 @@ class GlyphClassifier:
             )
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
+        if runtime == "onnxruntime":
+            graph = read_attachment(path, _ONNX_NAME) or to_onnx(model, classifier.input_shape)
+            try:
+                classifier.forward = OnnxForward(graph)
+            except Exception as err:  # onnxruntime raises its own types for a bad graph
+                raise ModelFileError(
+                    path, f"damaged ONNX graph ({err.__class__.__name__})"
+                ) from None
         return classifier, meta
 
 

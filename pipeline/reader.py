@@ -299,9 +299,9 @@ class CaptchaReader:
         )
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> CaptchaReader:
-        """Load a reader written by `save`."""
-        classifier, meta = GlyphClassifier.load(path)
+    def load(cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime") -> CaptchaReader:
+        """Load a reader written by `save` (`runtime`: see `GlyphClassifier.load`)."""
+        classifier, meta = GlyphClassifier.load(path, runtime=runtime)
         if meta.get("kind") != "captcha-reader":
             raise ModelFileError(path, "a glyph classifier, not a whole-captcha reader")
         try:

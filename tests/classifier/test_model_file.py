@@ -113,3 +113,36 @@ def test_build_model_validates_classes():
         build_model(1, 16, 1)
     with pytest.raises(ValueError, match="no glyphs"):
         fit(build_model(2, 16, 1), np.zeros((0, 16, 16, 1)), np.zeros(0), TrainConfig())
+
+
+def test_onnx_runtime_reads_like_tensorflow(glyph_classifier, tmp_path):
+    clf, x, _ = glyph_classifier
+    clf.save(tmp_path / "g.keras")
+    fast, _ = GlyphClassifier.load(tmp_path / "g.keras")
+    plain, _ = GlyphClassifier.load(tmp_path / "g.keras", runtime="tensorflow")
+    assert fast.forward is not None and plain.forward is None
+    np.testing.assert_allclose(fast.predict_proba(x), plain.predict_proba(x), atol=1e-5)
+    with pytest.raises(ValueError, match="runtime"):
+        GlyphClassifier.load(tmp_path / "g.keras", runtime="torch")
+
+
+def _rewrite_attachment(src, dst, content):
+    """Copy a model file, replacing (None: dropping) its ONNX graph."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.namelist():
+            if item != "captcha_cnn/glyph.onnx":
+                zout.writestr(item, zin.read(item))
+            elif content is not None:
+                zout.writestr(item, content)
+
+
+def test_file_without_onnx_graph_is_converted_and_damaged_graph_refused(glyph_classifier, tmp_path):
+    clf, x, _ = glyph_classifier
+    clf.save(tmp_path / "g.keras")
+    _rewrite_attachment(tmp_path / "g.keras", tmp_path / "old.keras", None)
+    old, _ = GlyphClassifier.load(tmp_path / "old.keras")
+    assert old.forward is not None
+    np.testing.assert_allclose(old.predict_proba(x), clf.predict_proba(x), atol=1e-5)
+    _rewrite_attachment(tmp_path / "g.keras", tmp_path / "bad.keras", b"not a graph")
+    with pytest.raises(ModelFileError, match="bad.keras.*damaged ONNX graph"):
+        GlyphClassifier.load(tmp_path / "bad.keras")
