@@ -214,6 +214,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
                     "text": reading.text,
                     "confidence": round(reading.confidence, 6),
                     "char_confidences": [round(c, 6) for c in reading.confidences],
+                    "first_pass": reading.first_pass,
                 }
                 if threshold is not None:
                     record["abstained"] = abstain

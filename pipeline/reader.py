@@ -52,6 +52,9 @@ class Reading:
         Chosen cut columns in the normalized strip.
     prepared : Prepared
         Cleaned maps, strip and candidate cuts, for overlays and debugging.
+    first_pass : bool
+        Read by the first pass from the projection's cuts, without the search
+        (see `ReaderConfig.first_pass`).
     """
 
     text: str
@@ -60,6 +63,7 @@ class Reading:
     boxes: list[Box]
     cuts: tuple[int, ...]
     prepared: Prepared = field(repr=False, compare=False)
+    first_pass: bool = False
 
 
 class CaptchaReader:
@@ -223,7 +227,9 @@ class CaptchaReader:
             self._require_classifier(), prepared, next(iter(self.lengths)), self.config.segment
         )
         return [
-            _reading(f, p) if f is not None and f.score >= self.first_pass_threshold else None
+            _reading(f, p, first_pass=True)
+            if f is not None and f.score >= self.first_pass_threshold
+            else None
             for f, p in zip(firsts, prepared, strict=True)
         ]
 
@@ -354,7 +360,7 @@ def _as_array(image: ImageInput) -> np.ndarray:
     return load_image(Path(image))
 
 
-def _reading(found: Decoded, prep: Prepared) -> Reading:
+def _reading(found: Decoded, prep: Prepared, *, first_pass: bool = False) -> Reading:
     boxes = boxes_from_cuts(prep.strip, found.cuts, prep.cleaned.mask) if found.text else []
     conf = tuple(float(p) for p in found.probs)
     return Reading(
@@ -364,4 +370,5 @@ def _reading(found: Decoded, prep: Prepared) -> Reading:
         boxes,
         tuple(int(c) for c in found.cuts),
         prep,
+        first_pass,
     )

@@ -34,8 +34,9 @@ def write_overlays(
 ) -> Path:
     """Write an overlay PNG per image (misread ones only by default) and `index.html`.
 
-    The index lists each image with its truth, reading, confidence and error source
-    (segmentation or classification), misread ones first, most confident first.
+    The index lists each image with its truth, reading, confidence, error source
+    (segmentation or classification) and whether the first pass or the search read it,
+    misread ones first, most confident first.
 
     Returns
     -------
@@ -65,7 +66,7 @@ def write_overlays(
             truth=res.truth,
         )
         Image.fromarray(image).save(out / name)
-        rows.append(_row(res, name))
+        rows.append(_row(res, name, reading.first_pass))
     index = out / "index.html"
     index.write_text(_page(evaluation, rows, failures_only), encoding="utf-8")
     return index
@@ -91,7 +92,7 @@ def _unique_name(stem: str, taken: set[str]) -> str:
     return name
 
 
-def _row(res: ImageResult, image_name: str) -> str:
+def _row(res: ImageResult, image_name: str, first_pass: bool) -> str:
     if res.correct:
         source = "correct"
     else:
@@ -103,6 +104,7 @@ def _row(res: ImageResult, image_name: str) -> str:
         f"<code>{html.escape(res.text)}</code>",
         f"{res.confidence:.3f}",
         source,
+        "first pass" if first_pass else "search",
     ]
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
@@ -124,7 +126,7 @@ img {{ max-height: 160px; }}
 whole-string accuracy {100 * evaluation.whole_accuracy:.2f}%.
 Thin gray ticks: candidate cuts; bold blue: chosen cuts; red: wrong characters.</p>
 <table><tr><th>overlay</th><th>file</th><th>truth</th><th>read</th><th>confidence</th>
-<th>error source</th></tr>
+<th>error source</th><th>read by</th></tr>
 {chr(10).join(rows)}
 </table></body></html>
 """

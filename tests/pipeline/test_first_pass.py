@@ -40,8 +40,10 @@ def test_first_pass_reads_the_model_free_cuts(one_length_reader, tiny_dataset_di
         assert first is not None and reading.text == first.text
         np.testing.assert_array_equal(reading.cuts, model_free_cuts(prep, 4, reader.config.segment))
         assert min(reading.confidences) == pytest.approx(first.score)
+        assert reading.first_pass
     reader.first_pass_threshold = 1.01  # trust none: the full search reads everything
     searched = reader.read_prepared(prepared)
+    assert not any(r.first_pass for r in searched)
     reader.first_pass_threshold = None
     assert [r.text for r in searched] == [r.text for r in reader.read_prepared(prepared)]
 
@@ -54,7 +56,10 @@ def test_evaluate_reads_like_predict_with_a_first_pass(one_length_reader, tiny_d
     reader.first_pass_threshold = float(np.median([f.score for f in firsts if f is not None]))
     labels = ["abcd"] * len(prepared)
     readings, _ = reader.read_and_align(prepared, labels)
-    assert [r.text for r in readings] == [r.text for r in reader.read_prepared(prepared)]
+    again = reader.read_prepared(prepared)
+    assert [r.text for r in readings] == [r.text for r in again]
+    assert [r.first_pass for r in readings] == [r.first_pass for r in again]
+    assert 0 < sum(r.first_pass for r in readings) < len(readings)
 
 
 def test_threshold_survives_save_and_load(one_length_reader, tmp_path):
