@@ -16,7 +16,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from charseg import CleanConfig, ImageLoadError, SegmentConfig, load_image, segment
-from classifier import GlyphClassifier, ModelFileError
+from classifier import GlyphClassifier, ModelConfig, ModelFileError
 
 from .audit import QUICK_READER, AuditConfig, run_audit
 from .checkpoint import Checkpoint
@@ -81,6 +81,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         refine_epochs=args.refine_epochs,
         rounds=args.rounds,
         min_steps=args.min_steps,
+        model=dataclasses.replace(ModelConfig(), filters=args.filters),
         seed=args.seed,
     )
     log = _logger(args.quiet)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pipeline import CaptchaReader
 from pipeline.cli import main
 
 
@@ -186,16 +187,17 @@ def test_train_writes_history_and_resumes_after_interrupt(
 
     with monkeypatch.context() as patch:
         patch.setattr(Checkpoint, "save", interrupting_save)
-        assert main(_train_args(tiny_dataset_dir, model)) == 130
+        assert main(_train_args(tiny_dataset_dir, model, "--filters", "8,16")) == 130
     assert "--resume" in capsys.readouterr().err
     assert not model.exists() and (tmp_path / "r.ckpt" / "state.json").is_file()
-    assert main(_train_args(tiny_dataset_dir, model)) == 2
+    assert main(_train_args(tiny_dataset_dir, model, "--filters", "8,16")) == 2
     _one_error_line(capsys, "resume it or delete it")
-    assert main(_train_args(tiny_dataset_dir, model, "--resume")) == 0
+    assert main(_train_args(tiny_dataset_dir, model, "--filters", "8,16", "--resume")) == 0
     assert model.is_file() and not (tmp_path / "r.ckpt").exists()
     history = json.loads((tmp_path / "r.history.json").read_text())
     assert [e["epoch"] for e in history["epochs"]] == [0, 1] and len(history["rounds"]) == 1
     assert (tmp_path / "r.curves.png").stat().st_size > 5000
+    assert CaptchaReader.load(model).config.model.filters == (8, 16)
 
 
 def test_evaluate_plots_overlay_index_and_confidence(
@@ -364,3 +366,10 @@ def test_every_subcommand_has_help_with_defaults_and_example(command, capsys):
     text = capsys.readouterr().out
     assert "example: captcha-cnn " + command in text
     assert "--quiet" in text and "(default:" in text
+
+
+@pytest.mark.parametrize("bad", ["16,x", "0,8", ""])
+def test_bad_filters_are_a_usage_error(bad, tmp_path, tiny_dataset_dir, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(_train_args(tiny_dataset_dir, tmp_path / "m.keras", "--filters", bad))
+    assert exit_info.value.code == 2 and "--filters" in capsys.readouterr().err
