@@ -261,6 +261,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
                 reading.cuts,
                 text=reading.text,
                 confidences=reading.confidences,
+                read_by="first pass" if reading.first_pass else "search",
             )
         else:
             seg = segment(image, args.n_chars, config=SegmentConfig())

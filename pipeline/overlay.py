@@ -26,6 +26,7 @@ def draw_overlay(
     text: str | None = None,
     confidences: Sequence[float] | None = None,
     truth: str | None = None,
+    read_by: str | None = None,
     scale: int = 0,
 ) -> np.ndarray:
     """Render one image's segmentation (and reading, when given) for a person to check.
@@ -43,6 +44,8 @@ def draw_overlay(
         Chosen cut columns in the strip.
     text, confidences, truth : optional
         The reading and the known label.
+    read_by : str, optional
+        What chose the cuts ("first pass" or "search"), added to the caption.
     scale : int
         Magnification (0 picks one that makes the image about 150 pixels tall).
 
@@ -80,7 +83,7 @@ def draw_overlay(
             cv2.rectangle(
                 panel, (left * scale, t * scale), (right * scale - 1, b * scale - 1), colour, 1
             )
-    caption = _caption(w * scale, boxes, scale, text, confidences, truth, wrong)
+    caption = _caption(w * scale, boxes, scale, text, confidences, truth, wrong, read_by)
     return np.vstack([top, np.full((4, w * scale, 3), 255, np.uint8), mid, caption])
 
 
@@ -94,7 +97,7 @@ def _wrong_positions(text: str | None, truth: str | None) -> set[int]:
     }
 
 
-def _caption(width, boxes, scale, text, confidences, truth, wrong) -> np.ndarray:
+def _caption(width, boxes, scale, text, confidences, truth, wrong, read_by) -> np.ndarray:
     lines = 2 if text is not None else 1
     panel = np.full((22 * lines + 24, width, 3), 255, np.uint8)
     font, size = cv2.FONT_HERSHEY_SIMPLEX, 0.5
@@ -108,5 +111,7 @@ def _caption(width, boxes, scale, text, confidences, truth, wrong) -> np.ndarray
     summary = f"read: {text}" if text is not None else f"{len(boxes)} glyphs"
     if truth is not None:
         summary += f"   truth: {truth}   {'OK' if text == truth else 'WRONG'}"
+    if read_by is not None:
+        summary += f"   ({read_by})"
     cv2.putText(panel, summary, (5, panel.shape[0] - 6), font, size, _WRONG if wrong else _TEXT, 1)
     return panel

@@ -63,6 +63,7 @@ def write_overlays(
             reading.cuts,
             text=reading.text,
             confidences=reading.confidences,
+            read_by="first pass" if reading.first_pass else "search",
             truth=res.truth,
         )
         Image.fromarray(image).save(out / name)

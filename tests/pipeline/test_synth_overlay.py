@@ -49,3 +49,14 @@ def test_overlay_shows_cuts_and_marks_errors():
     assert red.sum() > 20  # the wrong glyph and caption are drawn in red
     blue = (plain[:, :, 0] < 40) & (plain[:, :, 2] > 200)
     assert blue.sum() > 50  # bold cut lines
+
+
+def test_overlay_caption_names_what_read_it():
+    img = render_captcha("abc", SynthConfig(), np.random.default_rng(1)).astype(np.float32) / 255
+    seg = segment(img, 3)
+    kwargs = {"text": "abc", "confidences": [0.9, 0.8, 0.7]}
+    plain = draw_overlay(img, seg.prepared, seg.cuts, **kwargs)
+    noted = draw_overlay(img, seg.prepared, seg.cuts, read_by="first pass", **kwargs)
+    assert plain.shape == noted.shape
+    changed = np.argwhere(np.any(plain != noted, axis=2))
+    assert len(changed) > 20 and changed[:, 0].min() > plain.shape[0] - 24  # caption line only
