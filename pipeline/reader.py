@@ -174,13 +174,26 @@ class CaptchaReader:
         self.lengths = dict(dataset.lengths)
         self.history = result.reports
         self.epoch_log = result.epochs
+        self._tune_reading(prepared, dataset.labels, progress=progress, log=log)
+        return result.reports
+
+    def _tune_reading(
+        self,
+        prepared: Sequence[Prepared],
+        labels: Sequence[str],
+        *,
+        progress: bool,
+        log: Callable[[str], None],
+    ) -> None:
+        """Choose the width-prior weight and the first-pass threshold on the training images."""
+        classifier = self._require_classifier()
         self.decode_weight, tried = choose_decode_weight(
-            result.classifier,
+            classifier,
             prepared,
-            dataset.labels,
+            labels,
             self.lengths,
-            result.widths,
-            result.segment,
+            self._widths(),
+            self.config.segment,
             self.config.decode_weights,
             progress=progress,
         )
@@ -189,35 +202,29 @@ class CaptchaReader:
             "right: " + ", ".join(f"{w:g}: {a:.1%}" for w, a in tried.items()) + ")"
         )
         self.first_pass_threshold = None
-        if self.config.first_pass and len(self.lengths) == 1:
-            searched = [r.text for r in self.read_prepared(prepared)]
-            firsts = first_readings(
-                result.classifier, prepared, next(iter(self.lengths)), result.segment
-            )
-            self.first_pass_threshold = choose_threshold(firsts, searched)
-            if self.first_pass_threshold is None:
-                log("first pass off: it would change some training readings at every confidence")
-            else:
-                share = np.mean(
-                    [f is not None and f.score >= self.first_pass_threshold for f in firsts]
-                )
-                log(
-                    f"first pass trusted at confidence >= {self.first_pass_threshold:g} "
-                    f"({share:.0%} of training captchas)"
-                )
-        return result.reports
+        if not self.config.first_pass or len(self.lengths) != 1:
+            return
+        searched = [r.text for r in self.read_prepared(prepared)]
+        firsts = first_readings(classifier, prepared, next(iter(self.lengths)), self.config.segment)
+        self.first_pass_threshold = choose_threshold(firsts, searched)
+        if self.first_pass_threshold is None:
+            log("first pass off: it would change some training readings at every confidence")
+            return
+        share = np.mean([f is not None and f.score >= self.first_pass_threshold for f in firsts])
+        log(
+            f"first pass trusted at confidence >= {self.first_pass_threshold:g} "
+            f"({share:.0%} of training captchas)"
+        )
 
     def read_prepared(self, prepared: Sequence[Prepared]) -> list[Reading]:
         """Read images that were already prepared with `prepare`."""
         classifier = self._require_classifier()
-        readings = self._first_pass(prepared)
-        rest = [n for n, r in enumerate(readings) if r is None]
-        lengths = [sorted(self.lengths)] * len(rest)
-        part = [prepared[n] for n in rest]
+        firsts = self._first_pass(prepared)
+        part = [prep for prep, first in zip(prepared, firsts, strict=True) if first is None]
+        lengths = [sorted(self.lengths)] * len(part)
         scores = score_windows(classifier, part, lengths, self.config.segment)
-        for n, sc, prep in zip(rest, scores, part, strict=True):
-            readings[n] = self._decode(sc, prep)
-        return readings  # type: ignore[return-value]
+        searched = iter([self._decode(sc, prep) for sc, prep in zip(scores, part, strict=True)])
+        return [first or next(searched) for first in firsts]
 
     def _first_pass(self, prepared: Sequence[Prepared]) -> list[Reading | None]:
         """Readings of the images the first pass may answer (see `ReaderConfig.first_pass`)."""
