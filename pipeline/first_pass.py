@@ -1,8 +1,9 @@
 """A cheap first reading: classify only the windows of the projection's cuts, and trust it
 when every character is confident; the full search reads the rest.
 
-The confidence to trust is learned in training: the lowest one at which the first pass changes
-no reading of a training captcha (it is a shortcut to the search's answer, not a new answer).
+The confidence to trust is learned in training: the lowest one at which every training captcha
+the first pass would answer is read right, and as the search reads it (the first pass is a
+shortcut to the search's answer, not a new answer).
 """
 
 from __future__ import annotations
@@ -59,29 +60,32 @@ def first_readings(
 def choose_threshold(
     readings: Sequence[Decoded | None],
     searched: Sequence[str],
+    labels: Sequence[str],
     thresholds: Sequence[float] = THRESHOLDS,
     *,
     min_accepted: float = 0.05,
 ) -> float | None:
-    """The lowest threshold at which every first reading trusted equals the full search's
-    reading (`searched`) of the same image.
+    """The lowest threshold at which every first reading trusted is right (equals its label)
+    and equals the full search's reading (`searched`) of the same image.
 
-    None when even the highest one trusts a different reading, or trusts fewer than
-    `min_accepted` of the images (then the first pass would cost more than it saves).
+    A confident wrong first reading disqualifies its threshold even where the search is wrong
+    too: on new images the search may be right. None when even the highest threshold trusts
+    such a reading, or trusts fewer than `min_accepted` of the images (then the first pass
+    would cost more than it saves).
 
     Examples
     --------
     >>> r = [Decoded("ab", np.array([.99, .9]), np.zeros(3, int), .9),
     ...      Decoded("xb", np.array([.85, .99]), np.zeros(3, int), .85)]
-    >>> choose_threshold(r, ["ab", "cb"])
+    >>> choose_threshold(r, ["ab", "xb"], ["ab", "cb"])
     0.9
     """
     for threshold in sorted(thresholds):
         trusted = [
-            r.text == text
-            for r, text in zip(readings, searched, strict=True)
+            r.text == text == label
+            for r, text, label in zip(readings, searched, labels, strict=True)
             if r is not None and r.score >= threshold
         ]
         if all(trusted):
-            return threshold if len(trusted) >= min_accepted * len(searched) else None
+            return threshold if len(trusted) >= min_accepted * len(labels) else None
     return None

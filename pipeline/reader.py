@@ -206,9 +206,9 @@ class CaptchaReader:
             return
         searched = [r.text for r in self.read_prepared(prepared)]
         firsts = first_readings(classifier, prepared, next(iter(self.lengths)), self.config.segment)
-        self.first_pass_threshold = choose_threshold(firsts, searched)
+        self.first_pass_threshold = choose_threshold(firsts, searched, labels)
         if self.first_pass_threshold is None:
-            log("first pass off: it would change some training readings at every confidence")
+            log("first pass off: at every confidence it would answer some training captcha wrong")
             return
         share = np.mean([f is not None and f.score >= self.first_pass_threshold for f in firsts])
         log(

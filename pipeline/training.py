@@ -88,8 +88,9 @@ class ReaderConfig:
     first_pass : bool
         Read each captcha first from the projection's cuts alone (a handful of windows) and
         search only where a character of that reading is less confident than the threshold
-        learned in training (the lowest that changes no training reading). Used only when
-        all training labels have one length.
+        learned in training (the lowest at which every training captcha it would answer is
+        read right and as the search reads it). Used only when all training labels have one
+        length.
     decode_weights : tuple of float
         Width-prior weights tried for reading; the one that reads the most training captchas
         right is kept with the model (a strong prior can outvote a confident classifier).

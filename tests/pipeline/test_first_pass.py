@@ -13,13 +13,19 @@ def _reading(text, low):
     return Decoded(text, np.array([low, 1.0]), np.arange(3), low)
 
 
-def test_threshold_is_the_lowest_that_changes_no_searched_reading():
+def test_threshold_is_the_lowest_with_only_right_unchanged_readings_trusted():
     readings = [_reading("ab", 0.99), _reading("ab", 0.96), _reading("xy", 0.9), None]
-    searched = ["ab", "ab", "ab", "ab"]
-    assert choose_threshold(readings, searched) == 0.95
-    assert choose_threshold(readings, searched, min_accepted=0.5) == 0.95
-    assert choose_threshold(readings, searched, min_accepted=0.6) is None  # trusts too few
-    assert choose_threshold([_reading("xy", 0.999)], ["ab"]) is None  # wrong at every level
+    searched = ["ab", "ab", "xy", "ab"]
+    labels = ["ab", "ab", "ab", "ab"]
+    # "xy" at 0.9 is wrong although the search reads it too: 0.9 and below are not safe.
+    assert choose_threshold(readings, searched, labels) == 0.95
+    assert choose_threshold(readings, searched, labels, min_accepted=0.5) == 0.95
+    assert choose_threshold(readings, searched, labels, min_accepted=0.6) is None  # too few
+    # Where "xy" is the truth, every reading is safe.
+    assert choose_threshold(readings, searched, ["ab", "ab", "xy", "ab"]) == 0.8
+    # Right but not what the search reads: not trusted either.
+    assert choose_threshold(readings, ["ab", "ba", "xy", "ab"], ["ab"] * 4) == 0.97
+    assert choose_threshold([_reading("xy", 0.999)], ["xy"], ["ab"]) is None
 
 
 @pytest.fixture()
