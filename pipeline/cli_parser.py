@@ -126,9 +126,8 @@ def _train(p: argparse.ArgumentParser) -> None:
         type=_filters,
         default=ModelConfig.filters,
         metavar="N,N,...",
-        help="channels of each conv block; 16,32,64 reads about 1.6x faster (captcha_v2: "
-        "96.0%% whole-string in two runs against 96.5-97.5%% for the default); with --init "
-        "the base's network is used",
+        help="channels of each conv block; 16,32,64 trains and reads faster for a little "
+        "accuracy (figures in BENCHMARKS.md); with --init the base's network is used",
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(

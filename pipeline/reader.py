@@ -25,6 +25,7 @@ from .training import (
     RoundReport,
     choose_decode_weight,
     config_from_dict,
+    decode_texts,
     run_rounds,
 )
 from .widths import WidthModel
@@ -187,16 +188,16 @@ class CaptchaReader:
     ) -> None:
         """Choose the width-prior weight and the first-pass threshold on the training images."""
         classifier = self._require_classifier()
-        self.decode_weight, tried = choose_decode_weight(
+        texts = decode_texts(
             classifier,
             prepared,
-            labels,
             self.lengths,
             self._widths(),
             self.config.segment,
             self.config.decode_weights,
             progress=progress,
         )
+        self.decode_weight, tried = choose_decode_weight(texts, labels)
         log(
             f"width-prior weight for reading: {self.decode_weight:g} (training captchas read "
             "right: " + ", ".join(f"{w:g}: {a:.1%}" for w, a in tried.items()) + ")"
@@ -204,9 +205,8 @@ class CaptchaReader:
         self.first_pass_threshold = None
         if not self.config.first_pass or len(self.lengths) != 1:
             return
-        searched = [r.text for r in self.read_prepared(prepared)]
         firsts = first_readings(classifier, prepared, next(iter(self.lengths)), self.config.segment)
-        self.first_pass_threshold = choose_threshold(firsts, searched, labels)
+        self.first_pass_threshold = choose_threshold(firsts, texts[self.decode_weight], labels)
         if self.first_pass_threshold is None:
             log("first pass off: at every confidence it would answer some training captcha wrong")
             return

@@ -42,6 +42,7 @@ __all__ = [
     "TrainingResult",
     "bad_windows",
     "choose_decode_weight",
+    "decode_texts",
     "config_from_dict",
     "glyph_set",
     "learn_widths",
@@ -92,8 +93,9 @@ class ReaderConfig:
         read right and as the search reads it). Used only when all training labels have one
         length.
     decode_weights : tuple of float
-        Width-prior weights tried for reading; the one that reads the most training captchas
-        right is kept with the model (a strong prior can outvote a confident classifier).
+        Width-prior weights tried for reading; the largest within one standard error of the
+        best on the training captchas is kept with the model (a strong prior can outvote a
+        confident classifier).
     seed : int
     """
 
@@ -422,59 +424,69 @@ def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
     )
 
 
-def choose_decode_weight(
+def decode_texts(
     classifier: GlyphClassifier,
     prepared: Sequence[Prepared],
-    labels: Sequence[str],
     lengths: Mapping[int, int],
     widths: WidthModel,
     seg: SegmentConfig,
     weights: Sequence[float],
     *,
     progress: bool = False,
-    chunk: int = 128,
+) -> dict[float, list[str]]:
+    """The search's reading of every image under each width-prior weight, from one
+    classification of the windows."""
+    prior = length_log_prior(lengths)
+    texts: dict[float, list[str]] = {w: [] for w in weights}
+    per_image = [sorted(lengths)] * len(prepared)
+    for prep, sc in _scored(classifier, prepared, per_image, seg, "reading", progress):
+        for w in weights:
+            texts[w].append(
+                decode(sc, prep, classifier.alphabet, prior, widths, width_weight=w).text
+            )
+    return texts
+
+
+def choose_decode_weight(
+    texts: Mapping[float, Sequence[str]], labels: Sequence[str]
 ) -> tuple[float, dict[float, float]]:
-    """The width-prior weight for reading, and the fraction of labelled captchas read right
-    under each of `weights`.
+    """The width-prior weight for reading, and the fraction of `labels` read right under each
+    weight (`texts` as from `decode_texts`).
 
     The chosen weight is the largest one whose accuracy is within one standard error of the
     best (the one-standard-error rule): the classifier is surer of its own training images
     than of new ones, so the best weight on them underrates the prior.
     """
-    prior = length_log_prior(lengths)
-    right = dict.fromkeys(weights, 0)
-    bar = tqdm(
-        total=len(prepared), desc="choosing prior", unit="img", disable=not progress, leave=False
-    )
-    for lo in range(0, len(prepared), chunk):
-        part = prepared[lo : lo + chunk]
-        scores = score_windows(classifier, part, [sorted(lengths)] * len(part), seg)
-        for prep, sc, label in zip(part, scores, labels[lo : lo + chunk], strict=True):
-            for w in weights:
-                right[w] += (
-                    decode(sc, prep, classifier.alphabet, prior, widths, width_weight=w).text
-                    == label
-                )
-        bar.update(len(part))
-    bar.close()
-    accuracy = {w: n / max(len(prepared), 1) for w, n in right.items()}
+    n = max(len(labels), 1)
+    accuracy = {
+        w: sum(t == y for t, y in zip(read, labels, strict=True)) / n for w, read in texts.items()
+    }
     top = max(accuracy.values())
-    margin = math.sqrt(top * (1 - top) / max(len(prepared), 1))
-    return max(w for w in weights if accuracy[w] >= top - margin - 1e-12), accuracy
+    margin = math.sqrt(top * (1 - top) / n)
+    return max(w for w in accuracy if accuracy[w] >= top - margin - 1e-12), accuracy
 
 
-def _align_all(classifier, prepared, label_idx, seg, widths, width_weight, progress, chunk=128):
-    cuts = []
-    bar = tqdm(total=len(prepared), desc="aligning", unit="img", disable=not progress, leave=False)
+def _scored(classifier, prepared, lengths, seg, desc, progress, chunk=128):
+    """(prepared image, its WindowScores) pairs, classified `chunk` images at a time."""
+    bar = tqdm(total=len(prepared), desc=desc, unit="img", disable=not progress, leave=False)
     for lo in range(0, len(prepared), chunk):
         part = prepared[lo : lo + chunk]
-        labels = label_idx[lo : lo + chunk]
-        scores = score_windows(classifier, part, [[len(lab)] for lab in labels], seg)
-        for prep, sc, lab in zip(part, scores, labels, strict=True):
-            cuts.append(align(sc, prep, lab, widths, width_weight=width_weight))
+        scores = score_windows(classifier, part, lengths[lo : lo + chunk], seg)
+        yield from zip(part, scores, strict=True)
         bar.update(len(part))
     bar.close()
-    return cuts
+
+
+def _align_all(classifier, prepared, label_idx, seg, widths, width_weight, progress):
+    per_image = [[len(lab)] for lab in label_idx]
+    return [
+        align(sc, prep, lab, widths, width_weight=width_weight)
+        for (prep, sc), lab in zip(
+            _scored(classifier, prepared, per_image, seg, "aligning", progress),
+            label_idx,
+            strict=True,
+        )
+    ]
 
 
 class _EpochRecorder(keras.callbacks.Callback):

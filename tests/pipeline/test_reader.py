@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from classifier import ModelFileError
 from pipeline import CaptchaReader, DatasetError, ReaderConfig, evaluate, load_dataset
 from pipeline.dataset import Dataset
-from pipeline.training import choose_decode_weight
+from pipeline.training import choose_decode_weight, decode_texts
 
 
 def test_tiny_training_learns_something(tiny_reader, tiny_dataset_dir):
@@ -39,15 +39,15 @@ def test_decode_weight_is_the_best_of_the_grid_on_training_data(tiny_reader, tin
     ds = load_dataset(tiny_dataset_dir)
     prepared = tiny_reader.prepare(ds.paths)
     weights = (0.0, 0.5, 1.0, 40.0)
-    best, accuracy = choose_decode_weight(
+    by_weight = decode_texts(
         tiny_reader.classifier,
         prepared,
-        ds.labels,
         tiny_reader.lengths,
         tiny_reader.widths,
         tiny_reader.config.segment,
         weights,
     )
+    best, accuracy = choose_decode_weight(by_weight, ds.labels)
     assert set(accuracy) == set(weights) and all(0 <= a <= 1 for a in accuracy.values())
     top = max(accuracy.values())
     margin = np.sqrt(top * (1 - top) / len(prepared))
@@ -63,6 +63,7 @@ def test_decode_weight_is_the_best_of_the_grid_on_training_data(tiny_reader, tin
     assert np.mean([t == y for t, y in zip(texts, ds.labels, strict=True)]) == pytest.approx(
         accuracy[40.0]
     )
+    assert texts == by_weight[40.0]
 
 
 def test_decode_weights_must_be_usable():
