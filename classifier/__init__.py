@@ -10,7 +10,9 @@ from .glyphs import normalize_glyph, normalize_glyphs
 from .model import ModelConfig, build_model
 from .model_file import FORMAT_VERSION, load_model_file, read_metadata, save_model_file
 from .predictor import GlyphClassifier
-from .train import TrainConfig, fit
+from .strip_classifier import StripClassifier, load_classifier
+from .strip_net import WindowSample, build_strip_model
+from .train import TrainConfig, fit, fit_windows
 from .transfer import transfer_weights
 
 __all__ = [
@@ -19,9 +21,14 @@ __all__ = [
     "GlyphClassifier",
     "ModelConfig",
     "ModelFileError",
+    "StripClassifier",
     "TrainConfig",
+    "WindowSample",
     "build_model",
+    "build_strip_model",
     "fit",
+    "fit_windows",
+    "load_classifier",
     "load_model_file",
     "make_augmenter",
     "normalize_glyph",

@@ -16,16 +16,31 @@ class ModelConfig:
 
     Attributes
     ----------
+    network : str
+        "strip" (one convolution over the whole strip, windows scored from its features:
+        `classifier.strip_net`) or "glyph" (each window cropped and convolved on its own).
     filters : tuple of int
-        Channels of each conv block; every block halves the resolution.
+        Channels of each conv block; every block halves the resolution (the strip network's
+        last block halves only the height).
     dense : int
         Width of the hidden dense layer.
     dropout : float
+    samples : int
+        Strip network: feature columns sampled across each window.
+    column_features : int
+        Strip network: size of the feature vector of each column.
     """
 
+    network: str = "strip"
     filters: tuple[int, ...] = (32, 64, 96)
     dense: int = 128
     dropout: float = 0.3
+    samples: int = 8
+    column_features: int = 64
+
+    def __post_init__(self) -> None:
+        if self.network not in ("strip", "glyph"):
+            raise ValueError(f"network={self.network!r} must be 'strip' or 'glyph'")
 
 
 def build_model(

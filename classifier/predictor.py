@@ -13,8 +13,8 @@ import tensorflow as tf
 
 from .errors import ModelFileError
 from .glyphs import normalize_glyphs
-from .model_file import load_model_file, read_attachment, save_model_file
-from .onnx_runtime import OnnxForward, to_onnx
+from .model_file import load_model_file, save_model_file
+from .onnx_runtime import load_forward, to_onnx
 
 __all__ = ["GlyphClassifier"]
 
@@ -69,10 +69,9 @@ class GlyphClassifier:
                 f"{len(self.alphabet)} symbols (reject class: {self.reject})"
             )
         # One traced graph for every batch size: the batch dimension is left open.
+        self._specs = [tf.TensorSpec((None, *self.input_shape), tf.float32, name="glyph")]
         graph = tf.function(
-            lambda x: self.model(x, training=False),
-            input_signature=[tf.TensorSpec((None, *self.input_shape), tf.float32)],
-            autograph=False,
+            lambda x: self.model(x, training=False), input_signature=self._specs, autograph=False
         )
         self._graph = lambda x: graph(tf.constant(x)).numpy()
 
@@ -125,8 +124,7 @@ class GlyphClassifier:
             "reject": self.reject,
             **(extra or {}),
         }
-        onnx = to_onnx(self.model, self.input_shape)
-        save_model_file(path, self.model, meta, {_ONNX_NAME: onnx})
+        save_model_file(path, self.model, meta, {_ONNX_NAME: to_onnx(self.model, self._specs)})
 
     @classmethod
     def load(
@@ -152,13 +150,7 @@ class GlyphClassifier:
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
         if runtime == "onnxruntime":
-            graph = read_attachment(path, _ONNX_NAME) or to_onnx(model, classifier.input_shape)
-            try:
-                classifier.forward = OnnxForward(graph)
-            except Exception as err:  # onnxruntime raises its own types for a bad graph
-                raise ModelFileError(
-                    path, f"damaged ONNX graph ({err.__class__.__name__})"
-                ) from None
+            classifier.forward = load_forward(path, _ONNX_NAME, model, classifier._specs)
         return classifier, meta
 
 

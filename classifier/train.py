@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from .augment import AugmentConfig, make_augmenter
 
-__all__ = ["TrainConfig", "fit"]
+__all__ = ["TrainConfig", "fit", "fit_windows"]
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,7 @@ def fit(
         raise ValueError(f"x has {len(x)} glyphs but y has {len(y)} labels")
     if len(x) == 0:
         raise ValueError("no glyphs to train on")
-    if initial_epoch == 0:
-        steps = max(1, int(np.ceil(len(x) / config.batch_size))) * max(config.epochs, 1)
-        schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.05)
-        model.compile(
-            optimizer=keras.optimizers.Adam(schedule),
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
-    elif model.optimizer is None:
-        raise ValueError("resuming a fit needs a compiled model from a checkpoint")
+    _compile(model, config, int(np.ceil(len(x) / config.batch_size)), initial_epoch)
     data = tf.data.Dataset.from_tensor_slices((x.astype(np.float32), y.astype(np.int32)))
     data = data.shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
     data = data.batch(config.batch_size)
@@ -86,4 +77,47 @@ def fit(
         callbacks=callbacks or [],
         verbose=verbose,
         shuffle=False,  # the dataset shuffles itself each epoch
+    )
+
+
+def fit_windows(
+    model: keras.Model,
+    data: keras.utils.PyDataset,
+    config: TrainConfig,
+    *,
+    callbacks: list[keras.callbacks.Callback] | None = None,
+    initial_epoch: int = 0,
+) -> keras.callbacks.History:
+    """Compile and fit a strip network on batches ``((strips, windows), labels, weights)``
+    from `data` (weights 0 mark padding windows). `config.batch_size` and `config.augment`
+    are the dataset's business; resuming works as in `fit`."""
+    _compile(model, config, len(data), initial_epoch, weighted=True)
+    return model.fit(
+        data,
+        epochs=config.epochs,
+        initial_epoch=initial_epoch,
+        callbacks=callbacks or [],
+        verbose=0,
+    )
+
+
+def _compile(
+    model: keras.Model,
+    config: TrainConfig,
+    steps: int,
+    initial_epoch: int,
+    *,
+    weighted: bool = False,
+) -> None:
+    """Adam with a cosine decay over the fit's steps; a resumed fit keeps its optimizer."""
+    if initial_epoch > 0:
+        if model.optimizer is None:
+            raise ValueError("resuming a fit needs a compiled model from a checkpoint")
+        return
+    total = max(1, steps) * max(config.epochs, 1)
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, total, alpha=0.05)
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        **{"weighted_metrics" if weighted else "metrics": ["accuracy"]},
     )

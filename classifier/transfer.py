@@ -6,12 +6,13 @@ import keras
 import numpy as np
 
 from .predictor import GlyphClassifier
+from .strip_classifier import StripClassifier
 
 __all__ = ["transfer_weights"]
 
 
 def transfer_weights(
-    source: GlyphClassifier, target: keras.Model, alphabet: str, *, reject: bool
+    source: GlyphClassifier | StripClassifier, target: keras.Model, alphabet: str, *, reject: bool
 ) -> str:
     """Copy `source`'s weights into `target`, a model of the same architecture.
 
@@ -21,7 +22,7 @@ def transfer_weights(
 
     Parameters
     ----------
-    source : GlyphClassifier
+    source : GlyphClassifier or StripClassifier
     target : keras.Model
         Built with ``len(alphabet) + reject`` outputs.
     alphabet : str

@@ -16,7 +16,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from charseg import CleanConfig, ImageLoadError, SegmentConfig, load_image, segment
-from classifier import GlyphClassifier, ModelConfig, ModelFileError
+from classifier import ModelConfig, ModelFileError, load_classifier
 
 from .audit import QUICK_READER, AuditConfig, run_audit
 from .checkpoint import Checkpoint
@@ -81,7 +81,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         refine_epochs=args.refine_epochs,
         rounds=args.rounds,
         min_steps=args.min_steps,
-        model=dataclasses.replace(ModelConfig(), filters=args.filters),
+        model=ModelConfig(network=args.network, filters=args.filters),
         seed=args.seed,
     )
     log = _logger(args.quiet)
@@ -273,7 +273,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    classifier, meta = GlyphClassifier.load(args.model)
+    classifier, meta = load_classifier(args.model)
     clean_config = CleanConfig(**meta["config"]["segment"]["clean"]) if "config" in meta else None
     paths, images, bad = _read_good(_expand(args.paths, recursive=True))
     truth = glyph_labels(paths, args.labels) if args.labels else None

@@ -122,6 +122,13 @@ def _train(p: argparse.ArgumentParser) -> None:
         help="fewest optimizer steps of the first round; small datasets get more epochs",
     )
     p.add_argument(
+        "--network",
+        choices=("strip", "glyph"),
+        default=ModelConfig.network,
+        help="strip: one convolution over each strip, every window scored from it (fast); "
+        "glyph: each window cropped and convolved on its own",
+    )
+    p.add_argument(
         "--filters",
         type=_filters,
         default=ModelConfig.filters,

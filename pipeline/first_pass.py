@@ -13,10 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from charseg import Prepared, SegmentConfig, model_free_cuts
-from classifier import GlyphClassifier
+from classifier import GlyphClassifier, StripClassifier
 
 from .search import Decoded
-from .windows import glyph_batches
+from .windows import window_proba
 
 __all__ = ["THRESHOLDS", "choose_threshold", "first_readings"]
 
@@ -24,7 +24,7 @@ THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
 
 
 def first_readings(
-    classifier: GlyphClassifier,
+    classifier: GlyphClassifier | StripClassifier,
     prepared: Sequence[Prepared],
     n_chars: int,
     config: SegmentConfig,
@@ -39,15 +39,13 @@ def first_readings(
     out: list[Decoded | None] = [None] * len(prepared)
     if not have:
         return out
-    batch = glyph_batches(
+    proba = window_proba(
+        classifier,
         [prepared[n].strip for n in have],
         [c[:-1] for c in cuts],
         [c[1:] for c in cuts],
-        size=classifier.glyph_size,
-        width=classifier.input_shape[1],
         context=config.context_columns,
-    )
-    proba = classifier.predict_proba(batch)[:, : len(classifier.alphabet)]
+    )[:, : len(classifier.alphabet)]
     proba = proba.reshape(len(have), n_chars, -1)
     for row, n in enumerate(have):
         best = proba[row].argmax(axis=1)

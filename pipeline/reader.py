@@ -13,7 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 from charseg import Prepared, boxes_from_cuts, load_image, prepare
-from classifier import GlyphClassifier, ModelFileError
+from classifier import GlyphClassifier, ModelFileError, StripClassifier, load_classifier
 
 from .checkpoint import Checkpoint, fingerprint
 from .dataset import Dataset
@@ -81,7 +81,7 @@ class CaptchaReader:
 
     def __init__(self, config: ReaderConfig | None = None) -> None:
         self.config = config or ReaderConfig()
-        self.classifier: GlyphClassifier | None = None
+        self.classifier: GlyphClassifier | StripClassifier | None = None
         self.lengths: dict[int, int] = {}
         self.widths: WidthModel | None = None
         self.history: list[RoundReport] = []
@@ -203,6 +203,8 @@ class CaptchaReader:
             "right: " + ", ".join(f"{w:g}: {a:.1%}" for w, a in tried.items()) + ")"
         )
         self.first_pass_threshold = None
+        if isinstance(classifier, StripClassifier):
+            return  # it scores all windows of a strip for about the price of the first pass
         if not self.config.first_pass or len(self.lengths) != 1:
             return
         firsts = first_readings(classifier, prepared, next(iter(self.lengths)), self.config.segment)
@@ -314,7 +316,7 @@ class CaptchaReader:
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime") -> CaptchaReader:
         """Load a reader written by `save` (`runtime`: see `GlyphClassifier.load`)."""
-        classifier, meta = GlyphClassifier.load(path, runtime=runtime)
+        classifier, meta = load_classifier(path, runtime=runtime)
         if meta.get("kind") != "captcha-reader":
             raise ModelFileError(path, "a glyph classifier, not a whole-captcha reader")
         try:
@@ -342,7 +344,7 @@ class CaptchaReader:
             return WidthModel.uniform(len(self.alphabet), self.config.segment.width_sigma)
         return self.widths
 
-    def _require_classifier(self) -> GlyphClassifier:
+    def _require_classifier(self) -> GlyphClassifier | StripClassifier:
         if self.classifier is None:
             raise RuntimeError("the reader is not trained: call train() or CaptchaReader.load()")
         return self.classifier

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from charseg import Prepared, SegmentConfig, allowed_windows, best_path
-from classifier import GlyphClassifier
+from classifier import GlyphClassifier, StripClassifier
 
 from .widths import WidthModel
-from .windows import glyph_batches
+from .windows import window_proba
 
 __all__ = ["WindowScores", "score_windows", "decode", "align", "Decoded", "length_log_prior"]
 
@@ -71,7 +71,7 @@ def _windows(prepared: Prepared, lengths: Sequence[int], config: SegmentConfig):
 
 
 def score_windows(
-    classifier: GlyphClassifier,
+    classifier: GlyphClassifier | StripClassifier,
     prepared: Sequence[Prepared],
     lengths: Sequence[Sequence[int]],
     config: SegmentConfig,
@@ -95,15 +95,8 @@ def score_windows(
         los.append(prep.candidates[i])
         his.append(prep.candidates[j])
         specs.append((i, j, rel))
-    batch = glyph_batches(
-        strips,
-        los,
-        his,
-        size=classifier.glyph_size,
-        width=classifier.input_shape[1],
-        context=config.context_columns,
-    )
-    log_proba = np.log(classifier.predict_proba(batch)[:, : len(classifier.alphabet)] + _EPS)
+    proba = window_proba(classifier, strips, los, his, context=config.context_columns)
+    log_proba = np.log(proba[:, : len(classifier.alphabet)] + _EPS)
     out = []
     start = 0
     for i, j, rel in specs:

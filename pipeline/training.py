@@ -18,21 +18,24 @@ from charseg import (
     Prepared,
     SegmentConfig,
     Strip,
-    allowed_windows,
     model_free_cuts,
 )
 from classifier import (
     AugmentConfig,
     GlyphClassifier,
     ModelConfig,
+    StripClassifier,
     TrainConfig,
     build_model,
+    build_strip_model,
     fit,
+    fit_windows,
     transfer_weights,
 )
 
 from .checkpoint import Checkpoint, TrainingState
 from .search import align, decode, length_log_prior, score_windows
+from .strip_batches import StripBatches, bad_windows
 from .widths import WidthModel
 from .windows import glyph_batches
 
@@ -70,9 +73,13 @@ class ReaderConfig:
     refine_epochs : int
         Epochs of each later round (continuing from the previous weights).
     min_steps : int
-        Fewest optimizer steps of the first round: on small datasets every round's epochs are
-        stretched by the same factor so that a few dozen images still get trained (0 = off).
+        Fewest steps (batches of `batch_size` windows) of the first round: on small datasets
+        every round's epochs are stretched by the same factor so that a few dozen images
+        still get trained (0 = off).
     batch_size : int
+        Glyphs per batch (glyph network).
+    strip_batch_size : int
+        Strips per batch (strip network).
     learning_rate : float
     jitter : float
         Random shift of each cut of a training glyph, as a fraction of the strip height.
@@ -87,11 +94,11 @@ class ReaderConfig:
         Weight of the width prior against the classifier's log-probabilities in forced
         alignment.
     first_pass : bool
-        Read each captcha first from the projection's cuts alone (a handful of windows) and
-        search only where a character of that reading is less confident than the threshold
-        learned in training (the lowest at which every training captcha it would answer is
-        read right and as the search reads it). Used only when all training labels have one
-        length.
+        Glyph network only: read each captcha first from the projection's cuts alone (a
+        handful of windows) and search only where a character of that reading is less
+        confident than the threshold learned in training (the lowest at which every training
+        captcha it would answer is read right and as the search reads it). Used only when all
+        training labels have one length.
     decode_weights : tuple of float
         Width-prior weights tried for reading; the largest within one standard error of the
         best on the training captchas is kept with the model (a strong prior can outvote a
@@ -103,10 +110,11 @@ class ReaderConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
     rounds: int = 5
-    epochs: int = 15
-    refine_epochs: int = 8
+    epochs: int = 30
+    refine_epochs: int = 15
     min_steps: int = 2000
     batch_size: int = 64
+    strip_batch_size: int = 16
     learning_rate: float = 2e-3
     jitter: float = 0.06
     copies: int = 2
@@ -134,20 +142,6 @@ class RoundReport:
     changed: int
     train_accuracy: float
     seconds: float
-
-
-def bad_windows(
-    prepared: Prepared, cut: np.ndarray, config: SegmentConfig, offset: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Allowed candidate windows whose start or end is far from every aligned cut."""
-    k = len(cut) - 1
-    i, j = allowed_windows(prepared, k, config)
-    cands = prepared.candidates
-    far = offset * prepared.mean_width(k)
-    start_ok = np.abs(cands[i][:, None] - cut[None, :-1]) <= far
-    end_ok = np.abs(cands[j][:, None] - cut[None, 1:]) <= far
-    bad = ~np.any(start_ok & end_ok, axis=1)
-    return cands[i[bad]], cands[j[bad]]
 
 
 def glyph_set(
@@ -246,7 +240,7 @@ def run_rounds(
     checkpoint: Checkpoint | None = None,
     resume_key: str | None = None,
     run_key: str = "",
-    init: GlyphClassifier | None = None,
+    init: GlyphClassifier | StripClassifier | None = None,
 ) -> TrainingResult:
     """Alternate training and forced alignment; return the classifier and learned widths.
 
@@ -269,16 +263,8 @@ def run_rounds(
     seg = segment_from_dict(state.segment)
     fresh = model is None
     if model is None:
-        model = build_model(
-            len(alphabet) + int(reject),
-            seg.strip_height,
-            seg.glyph_channels,
-            config.model,
-            glyph_width=seg.glyph_width,
-        )
-    classifier = GlyphClassifier(
-        model, alphabet, seg.strip_height, seg.glyph_channels, reject, seg.glyph_width
-    )
+        model = _build(len(alphabet) + int(reject), seg, config.model)
+    classifier = _classifier(model, alphabet, seg, reject)
     if fresh and init is not None:
         mapped = transfer_weights(init, model, alphabet, reject=reject)
         log(f"started from the base model: {len(mapped)} of {len(alphabet)} symbols mapped")
@@ -300,34 +286,33 @@ def run_rounds(
         started = time.perf_counter()
         # state.rng holds the generator's state at the start of this round (set below at the
         # end of the previous one), so a resumed round draws the same glyph set.
-        x, y = glyph_set(
-            prepared,
-            cuts,
-            label_idx,
-            dataclasses.replace(config, segment=seg),
-            reject_index=len(alphabet) if reject else None,
-            rng=rng,
-        )
-        epochs = round_epochs(config, round_no, len(x))
+        round_config = dataclasses.replace(config, segment=seg, seed=config.seed + round_no)
+        reject_index = len(alphabet) if reject else None
+        if isinstance(classifier, StripClassifier):
+            data = _strip_batches(prepared, cuts, label_idx, round_config, reject_index)
+            n_windows = data.windows_per_epoch
+        else:
+            x, y = glyph_set(
+                prepared, cuts, label_idx, round_config, reject_index=reject_index, rng=rng
+            )
+            n_windows = len(x)
+        epochs = round_epochs(config, round_no, n_windows)
         train = TrainConfig(
             epochs=epochs,
             batch_size=config.batch_size,
             learning_rate=config.learning_rate if round_no == 0 else config.learning_rate / 2,
             augment=config.augment,
-            seed=config.seed + round_no,
+            seed=round_config.seed,
         )
-        if state.epochs_done < epochs:
-            fit(
-                model,
-                x,
-                y,
-                train,
-                initial_epoch=state.epochs_done,
-                callbacks=[
-                    _EpochBar(epochs, round_no, progress),
-                    _EpochRecorder(state, round_no, checkpoint),
-                ],
-            )
+        callbacks = [
+            _EpochBar(epochs, round_no, progress),
+            _EpochRecorder(state, round_no, checkpoint),
+        ]
+        if state.epochs_done < epochs and isinstance(classifier, StripClassifier):
+            data.epoch = state.epochs_done
+            fit_windows(model, data, train, initial_epoch=state.epochs_done, callbacks=callbacks)
+        elif state.epochs_done < epochs:
+            fit(model, x, y, train, initial_epoch=state.epochs_done, callbacks=callbacks)
         new_cuts = _align_all(
             classifier, prepared, label_idx, seg, widths, config.width_weight, progress
         )
@@ -343,7 +328,7 @@ def run_rounds(
         last = [e for e in state.epochs if e["round"] == round_no]
         report = RoundReport(
             round_no,
-            len(x),
+            n_windows,
             sum(c is not None for c in cuts),
             changed,
             float(last[-1]["accuracy"]) if last else float("nan"),
@@ -358,7 +343,7 @@ def run_rounds(
         if checkpoint is not None:
             checkpoint.save(state)
         log(
-            f"round {round_no}: {report.glyphs} glyphs, "
+            f"round {round_no}: {report.glyphs} windows, "
             f"train accuracy {report.train_accuracy:.3f}, "
             f"aligned {report.aligned}/{len(prepared)}, cuts changed in {report.changed}, "
             f"{report.seconds:.0f}s"
@@ -368,11 +353,46 @@ def run_rounds(
     )
 
 
+def _build(n_outputs: int, seg: SegmentConfig, config: ModelConfig) -> keras.Model:
+    if config.network == "strip":
+        return build_strip_model(n_outputs, seg.strip_height, 2, seg.context_columns, config)
+    return build_model(
+        n_outputs, seg.strip_height, seg.glyph_channels, config, glyph_width=seg.glyph_width
+    )
+
+
+def _classifier(
+    model: keras.Model, alphabet: str, seg: SegmentConfig, reject: bool
+) -> GlyphClassifier | StripClassifier:
+    if model.name == "strip_cnn":
+        return StripClassifier(model, alphabet, seg.strip_height, 2, seg.context_columns, reject)
+    return GlyphClassifier(
+        model, alphabet, seg.strip_height, seg.glyph_channels, reject, seg.glyph_width
+    )
+
+
+def _strip_batches(prepared, cuts, label_idx, config: ReaderConfig, reject_index) -> StripBatches:
+    return StripBatches(
+        prepared,
+        cuts,
+        label_idx,
+        config.segment,
+        batch_size=config.strip_batch_size,
+        jitter=max(1, int(round(config.jitter * config.segment.strip_height))),
+        copies=config.copies,
+        negatives=config.negatives,
+        negative_offset=config.negative_offset,
+        reject_index=reject_index,
+        augment=config.augment,
+        seed=config.seed,
+    )
+
+
 @dataclass(frozen=True)
 class TrainingResult:
     """What `run_rounds` learned, with its per-round reports and per-epoch log."""
 
-    classifier: GlyphClassifier
+    classifier: GlyphClassifier | StripClassifier
     segment: SegmentConfig
     widths: WidthModel
     reports: list[RoundReport]
@@ -413,6 +433,7 @@ def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
     """Inverse of ``dataclasses.asdict`` for a `ReaderConfig`."""
     model = dict(data["model"])
     model["filters"] = tuple(model["filters"])
+    model.setdefault("network", "glyph")  # files from before the strip network
     rest = {k: v for k, v in data.items() if k not in ("segment", "model", "augment")}
     if "decode_weights" in rest:
         rest["decode_weights"] = tuple(rest["decode_weights"])
@@ -425,7 +446,7 @@ def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
 
 
 def decode_texts(
-    classifier: GlyphClassifier,
+    classifier: GlyphClassifier | StripClassifier,
     prepared: Sequence[Prepared],
     lengths: Mapping[int, int],
     widths: WidthModel,

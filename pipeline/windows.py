@@ -8,8 +8,9 @@ import cv2
 import numpy as np
 
 from charseg import CleanConfig, Strip, clean
+from classifier import GlyphClassifier, StripClassifier
 
-__all__ = ["glyph_batch", "glyph_batches", "ink_extents", "precut_glyph"]
+__all__ = ["glyph_batch", "glyph_batches", "ink_extents", "precut_glyph", "window_proba"]
 
 
 def precut_glyph(image: np.ndarray, channels: int, config: CleanConfig | None = None) -> np.ndarray:
@@ -44,6 +45,39 @@ def ink_extents(
     first, last = next_ink[lo], last_ink[hi]
     has_ink = first < hi
     return np.where(has_ink, first, lo), np.where(has_ink, last + 1, hi)
+
+
+def window_proba(
+    classifier: GlyphClassifier | StripClassifier,
+    strips: Sequence[Strip],
+    los: Sequence[np.ndarray],
+    his: Sequence[np.ndarray],
+    *,
+    context: int,
+) -> np.ndarray:
+    """Class probabilities of windows [lo, hi) of many strips, in order, each tightened to its
+    ink: one batch of glyphs for a glyph network (with `context` columns around each), the
+    strips themselves for a strip network (which reads its own context).
+
+    Returns
+    -------
+    ndarray of shape (sum of window counts, n_outputs), float32
+    """
+    if isinstance(classifier, StripClassifier):
+        windows = [
+            np.stack(ink_extents(s.profile, np.asarray(lo, int), np.asarray(hi, int)), axis=1)
+            for s, lo, hi in zip(strips, los, his, strict=True)
+        ]
+        return classifier.window_proba([s.channels for s in strips], windows)
+    batch = glyph_batches(
+        strips,
+        los,
+        his,
+        size=classifier.glyph_size,
+        width=classifier.input_shape[1],
+        context=context,
+    )
+    return classifier.predict_proba(batch)
 
 
 def glyph_batch(

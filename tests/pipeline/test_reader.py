@@ -1,12 +1,15 @@
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier import ModelFileError
+from classifier import GlyphClassifier, ModelFileError, StripClassifier
 from pipeline import CaptchaReader, DatasetError, ReaderConfig, evaluate, load_dataset
 from pipeline.dataset import Dataset
 from pipeline.training import choose_decode_weight, decode_texts
+from tests.conftest import TINY_READER
 
 
 def test_tiny_training_learns_something(tiny_reader, tiny_dataset_dir):
@@ -25,6 +28,22 @@ def test_tiny_training_learns_something(tiny_reader, tiny_dataset_dir):
     assert reading.confidence == pytest.approx(float(np.prod(reading.confidences)))
 
 
+def test_glyph_network_reader_trains_saves_and_loads(tiny_dataset_dir, tmp_path):
+    config = dataclasses.replace(
+        TINY_READER, model=dataclasses.replace(TINY_READER.model, network="glyph")
+    )
+    reader = CaptchaReader(config)
+    ds = load_dataset(tiny_dataset_dir)
+    reader.train(ds, progress=False, log=lambda _m: None)
+    assert isinstance(reader.classifier, GlyphClassifier)
+    result, readings = evaluate(reader, ds, progress=False)
+    assert result.char_accuracy > 0.4
+    reader.save(tmp_path / "g.keras")
+    again = CaptchaReader.load(tmp_path / "g.keras")
+    assert isinstance(again.classifier, GlyphClassifier) and again.config.model.network == "glyph"
+    assert [r.text for r in again.read(ds.paths)] == [r.text for r in readings]
+
+
 def test_save_load_gives_equal_readings(tiny_reader, tiny_model_file, tiny_dataset_dir):
     paths = load_dataset(tiny_dataset_dir).paths[:8]
     again = CaptchaReader.load(tiny_model_file)
@@ -33,6 +52,7 @@ def test_save_load_gives_equal_readings(tiny_reader, tiny_model_file, tiny_datas
     np.testing.assert_allclose([r.confidence for r in a], [r.confidence for r in b], atol=1e-5)
     assert again.config.segment == tiny_reader.config.segment
     assert again.decode_weight == tiny_reader.decode_weight is not None
+    assert isinstance(again.classifier, StripClassifier)
 
 
 def test_decode_weight_is_the_best_of_the_grid_on_training_data(tiny_reader, tiny_dataset_dir):

@@ -1,0 +1,196 @@
+"""`StripClassifier`: a trained strip network with its alphabet, scoring windows of strips."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .errors import ModelFileError
+from .model_file import load_model_file, read_metadata, save_model_file
+from .onnx_runtime import load_forward, to_onnx
+from .predictor import GlyphClassifier, _fit_channels
+
+__all__ = ["StripClassifier", "load_classifier"]
+
+_ONNX_NAME = "strip.onnx"
+#: Strips per forward pass.
+_CHUNK = 64
+#: Batch widths are rounded up to a multiple of this (fewer distinct shapes).
+_WIDTH_STEP = 32
+
+
+@dataclass
+class StripClassifier:
+    """A strip network (`classifier.strip_net`) and the alphabet of its outputs.
+
+    Attributes
+    ----------
+    model : keras.Model
+    alphabet : str
+        Output i is ``alphabet[i]``.
+    height : int
+        Strip height.
+    channels : int
+        Strip channels.
+    context : int
+        Columns of context the network reads on each side of a window.
+    reject : bool
+        The model has one more output, "not a single character" (a badly cut window).
+    forward : callable, optional
+        A faster runner of the same network (`load` sets an ONNX Runtime one); by default the
+        Keras model's TensorFlow graph. Set it to None after changing the model's weights.
+    """
+
+    model: keras.Model
+    alphabet: str
+    height: int
+    channels: int
+    context: int
+    reject: bool = False
+    forward: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of model outputs: the alphabet, plus one for the reject class."""
+        return len(self.alphabet) + int(self.reject)
+
+    def __post_init__(self) -> None:
+        if self.model.output_shape[-1] != self.n_outputs:
+            raise ValueError(
+                f"model has {self.model.output_shape[-1]} outputs but the alphabet has "
+                f"{len(self.alphabet)} symbols (reject class: {self.reject})"
+            )
+        self._specs = [
+            tf.TensorSpec((None, self.height, None, self.channels), tf.float32, name="strip"),
+            tf.TensorSpec((None, None, 2), tf.float32, name="windows"),
+        ]
+        graph = tf.function(
+            lambda s, w: self.model([s, w], training=False),
+            input_signature=self._specs,
+            autograph=False,
+        )
+        self._graph = lambda s, w: graph(tf.constant(s), tf.constant(w)).numpy()
+
+    def window_proba(
+        self, strips: Sequence[np.ndarray], windows: Sequence[np.ndarray]
+    ) -> np.ndarray:
+        """Class probabilities of windows of strips.
+
+        Parameters
+        ----------
+        strips : sequence of ndarray of shape (height, W_i, channels), float32
+        windows : sequence of ndarray of shape (n_i, 2)
+            Column ranges [a, b) of each strip's windows.
+
+        Returns
+        -------
+        ndarray of shape (sum of n_i, n_outputs), float32, the windows in order
+        """
+        if len(strips) != len(windows):
+            raise ValueError(f"{len(strips)} strips but {len(windows)} window lists")
+        counts = [len(w) for w in windows]
+        out = np.zeros((sum(counts), self.n_outputs), np.float32)
+        start = 0
+        for lo in range(0, len(strips), _CHUNK):
+            part = [np.asarray(s, np.float32) for s in strips[lo : lo + _CHUNK]]
+            n_win = counts[lo : lo + _CHUNK]
+            if sum(n_win) == 0:
+                continue
+            for s in part:
+                if s.ndim != 3 or s.shape[0] != self.height or s.shape[2] != self.channels:
+                    raise ValueError(
+                        f"strips must have shape ({self.height}, W, {self.channels}), got {s.shape}"
+                    )
+            width = max(s.shape[1] for s in part)
+            board = np.zeros(
+                (len(part), self.height, -(-width // _WIDTH_STEP) * _WIDTH_STEP, self.channels),
+                np.float32,
+            )
+            wins = np.zeros((len(part), max(n_win), 2), np.float32)
+            for n, (s, w) in enumerate(zip(part, windows[lo : lo + _CHUNK], strict=True)):
+                board[n, :, : s.shape[1]] = s
+                wins[n, : len(w)] = w
+            proba = (self.forward or self._graph)(board, wins)
+            mask = np.arange(wins.shape[1])[None, :] < np.array(n_win)[:, None]
+            out[start : start + sum(n_win)] = proba[mask]
+            start += sum(n_win)
+        return out
+
+    def predict(self, glyphs: Sequence[np.ndarray]) -> tuple[list[str], np.ndarray]:
+        """Characters and confidences of pre-cut glyphs (ink-high arrays of any size).
+
+        Each glyph is scaled to the strip height and read as one window over its whole width.
+        Glyphs with fewer channels than the model are repeated to fill its channels; the
+        reject class is ignored.
+        """
+        if len(glyphs) == 0:
+            return [], np.zeros(0, np.float32)
+        strips = [self._as_strip(_fit_channels(g, self.channels)) for g in glyphs]
+        windows = [np.array([[0, s.shape[1]]], np.float32) for s in strips]
+        proba = self.window_proba(strips, windows)[:, : len(self.alphabet)]
+        best = proba.argmax(axis=1)
+        return [self.alphabet[i] for i in best], proba[np.arange(len(best)), best]
+
+    def _as_strip(self, glyph: np.ndarray) -> np.ndarray:
+        h, w = glyph.shape[:2]
+        if h == 0 or w == 0:
+            raise ValueError(f"glyph must not be empty, got shape {glyph.shape}")
+        width = max(2, int(round(w * self.height / h)))
+        resized = cv2.resize(
+            glyph.astype(np.float32), (width, self.height), interpolation=cv2.INTER_AREA
+        )
+        return resized.reshape(self.height, width, self.channels)
+
+    def save(self, path: str | os.PathLike[str], extra: dict[str, Any] | None = None) -> None:
+        """Write the model file (atomic), with `extra` metadata kept beside ours and the
+        network converted for ONNX Runtime."""
+        meta = {
+            "network": "strip",
+            "alphabet": self.alphabet,
+            "glyph_size": self.height,
+            "channels": self.channels,
+            "context": self.context,
+            "reject": self.reject,
+            **(extra or {}),
+        }
+        save_model_file(path, self.model, meta, {_ONNX_NAME: to_onnx(self.model, self._specs)})
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime"
+    ) -> tuple[StripClassifier, dict[str, Any]]:
+        """Load a classifier and the full metadata of its file (`runtime`: see
+        `GlyphClassifier.load`)."""
+        if runtime not in ("onnxruntime", "tensorflow"):
+            raise ValueError(f"runtime={runtime!r} must be 'onnxruntime' or 'tensorflow'")
+        model, meta = load_model_file(path)
+        try:
+            classifier = cls(
+                model,
+                meta["alphabet"],
+                int(meta["glyph_size"]),
+                int(meta["channels"]),
+                int(meta["context"]),
+                bool(meta.get("reject", False)),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
+        if runtime == "onnxruntime":
+            classifier.forward = load_forward(path, _ONNX_NAME, model, classifier._specs)
+        return classifier, meta
+
+
+def load_classifier(
+    path: str | os.PathLike[str], *, runtime: str = "onnxruntime"
+) -> tuple[GlyphClassifier | StripClassifier, dict[str, Any]]:
+    """Load the classifier of a model file, whichever network it holds, and its metadata."""
+    if read_metadata(path).get("network", "glyph") == "strip":
+        return StripClassifier.load(path, runtime=runtime)
+    return GlyphClassifier.load(path, runtime=runtime)

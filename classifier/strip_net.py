@@ -1,0 +1,103 @@
+"""The strip network: one convolution over a whole text strip, every window scored from it.
+
+The glyph network crops, pads and convolves each candidate window on its own: an image's
+~100 windows cost ~100 convolutions of 32x32 pixels. The strip network convolves the strip
+once (about as much work as four windows), turns it into one feature vector per four columns,
+and classifies a window [a, b) from the features at `samples` points spread evenly over
+[a - context, b + context) (linear interpolation between columns) and its width.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+from keras import layers
+
+from .model import ModelConfig
+
+__all__ = ["WindowSample", "build_strip_model"]
+
+
+@keras.saving.register_keras_serializable(package="captcha_cnn")
+class WindowSample(layers.Layer):
+    """Column features at `samples` evenly spread points of each window, and its width.
+
+    Inputs: features (B, F, D), one row per `step` strip columns, and windows (B, N, 2) as
+    [a, b) in strip columns. Output: (B, N, samples * D + 1), the last value the window's
+    width over `height`.
+    """
+
+    def __init__(self, samples: int, context: int, step: int, height: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.samples, self.context, self.step, self.height = samples, context, step, height
+
+    def call(self, features, windows):
+        a = windows[..., 0:1] - self.context
+        b = windows[..., 1:2] + self.context
+        t = (tf.range(self.samples, dtype=features.dtype) + 0.5) / self.samples
+        at = (a + (b - a) * t) / self.step - 0.5  # (B, N, samples) in feature rows
+        last = tf.cast(tf.shape(features)[1] - 1, features.dtype)
+        at = tf.clip_by_value(at, 0.0, last)
+        lower = tf.floor(at)
+        frac = tf.reshape(at - lower, (tf.shape(at)[0], -1, 1))
+        i0 = tf.cast(tf.reshape(lower, (tf.shape(at)[0], -1)), tf.int32)
+        i1 = tf.minimum(i0 + 1, tf.cast(last, tf.int32))
+        g0 = tf.gather(features, i0, batch_dims=1)
+        g1 = tf.gather(features, i1, batch_dims=1)
+        mixed = g0 + (g1 - g0) * frac
+        shape = tf.shape(windows)
+        sampled = tf.reshape(mixed, (shape[0], shape[1], self.samples * features.shape[-1]))
+        width = (windows[..., 1:2] - windows[..., 0:1]) / self.height
+        return tf.concat([sampled, width], axis=-1)
+
+    def get_config(self) -> dict:
+        extra = {"samples": self.samples, "context": self.context, "step": self.step}
+        return {**super().get_config(), **extra, "height": self.height}
+
+
+def build_strip_model(
+    n_classes: int, height: int, channels: int, context: int, config: ModelConfig | None = None
+) -> keras.Model:
+    """Build an uncompiled strip network.
+
+    Parameters
+    ----------
+    n_classes : int
+        Outputs per window (the alphabet, plus the reject class when there is one).
+    height : int
+        Strip height (a multiple of 8).
+    channels : int
+        Strip channels.
+    context : int
+        Columns of context on each side of a window.
+
+    Returns
+    -------
+    keras.Model mapping strips (B, height, W, channels) and windows (B, N, 2) to
+    probabilities (B, N, n_classes)
+    """
+    config = config or ModelConfig()
+    if n_classes < 2:
+        raise ValueError(f"n_classes={n_classes} must be at least 2")
+    if height % 8:
+        raise ValueError(f"strip height {height} must be a multiple of 8")
+    strip = keras.Input((height, None, channels), name="strip")
+    windows = keras.Input((None, 2), name="windows")
+    x = strip
+    pools = [(2, 2)] * (len(config.filters) - 1) + [(2, 1)]
+    for n, pool in zip(config.filters, pools, strict=True):
+        x = layers.Conv2D(n, 3, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.Activation("relu")(x)
+        x = layers.MaxPooling2D(pool)(x)
+    rows = height // 2 ** len(config.filters)
+    x = layers.Permute((2, 1, 3))(x)
+    x = layers.Reshape((-1, rows * config.filters[-1]))(x)
+    x = layers.Dense(config.column_features, activation="relu", name="columns")(x)
+    step = 2 ** (len(config.filters) - 1)
+    h = WindowSample(config.samples, context, step, height)(x, windows)
+    h = layers.Dropout(config.dropout)(h)
+    h = layers.Dense(config.dense, activation="relu")(h)
+    h = layers.Dropout(config.dropout)(h)
+    outputs = layers.Dense(n_classes, activation="softmax", name="char")(h)
+    return keras.Model([strip, windows], outputs, name="strip_cnn")
