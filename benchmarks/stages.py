@@ -11,8 +11,8 @@ import time
 
 from charseg import load_image, prepare
 from pipeline import CaptchaReader, list_images
-from pipeline.search import _windows
-from pipeline.windows import glyph_batches
+from pipeline.search import _windows, decode, length_log_prior, score_windows
+from pipeline.windows import window_proba
 
 
 def _timed(fn, repeats: int = 3):
@@ -39,33 +39,42 @@ def main() -> None:
     images, t_load = _timed(lambda: [load_image(p) for p in paths])
     prepared, t_prep = _timed(lambda: [prepare(im, seg) for im in images])
     lengths = sorted(reader.lengths)
-
-    def gather():
-        windows = [_windows(p, lengths, seg)[:2] for p in prepared]
-        return glyph_batches(
+    windows, t_windows = _timed(lambda: [_windows(p, lengths, seg)[:2] for p in prepared])
+    _, t_cnn = _timed(
+        lambda: window_proba(
+            clf,
             [p.strip for p in prepared],
             [p.candidates[i] for p, (i, _) in zip(prepared, windows, strict=True)],
             [p.candidates[j] for p, (_, j) in zip(prepared, windows, strict=True)],
-            size=clf.glyph_size,
-            width=clf.input_shape[1],
             context=seg.context_columns,
         )
-
-    batch, t_gather = _timed(gather)
-    _, t_cnn = _timed(lambda: clf.predict_proba(batch))
+    )
+    scores = score_windows(clf, prepared, [lengths] * len(prepared), seg)
+    prior = length_log_prior(reader.lengths)
+    _, t_decode = _timed(
+        lambda: [
+            decode(
+                sc, p, clf.alphabet, prior, reader._widths(), width_weight=reader._decode_weight()
+            )
+            for sc, p in zip(scores, prepared, strict=True)
+        ]
+    )
     _, t_read = _timed(lambda: reader.read_prepared(prepared))
     n = len(images)
+    n_windows = sum(len(i) for i, _ in windows)
     result = {
+        "network": reader.config.model.network,
         "images": n,
-        "windows_per_image": len(batch) / n,
+        "windows_per_image": n_windows / n,
         "ms_per_image": {
             "load": 1000 * t_load / n,
             "prepare": 1000 * t_prep / n,
-            "gather_windows": 1000 * t_gather / n,
-            "cnn": 1000 * t_cnn / n,
-            "read_prepared_first_pass_windows_cnn_search": 1000 * t_read / n,
+            "list_windows": 1000 * t_windows / n,
+            "cnn_with_gather": 1000 * t_cnn / n,
+            "search": 1000 * t_decode / n,
+            "read_prepared": 1000 * t_read / n,
         },
-        "us_per_window_cnn": 1e6 * t_cnn / len(batch),
+        "us_per_window_cnn": 1e6 * t_cnn / n_windows,
     }
     print(json.dumps(result, indent=1))
 

@@ -21,7 +21,7 @@ __all__ = ["StripClassifier", "load_classifier"]
 
 _ONNX_NAME = "strip.onnx"
 #: Strips per forward pass.
-_CHUNK = 64
+_CHUNK = 16
 #: Batch widths are rounded up to a multiple of this (fewer distinct shapes).
 _WIDTH_STEP = 32
 
