@@ -55,15 +55,12 @@ def candidate_cuts(
     is_min |= (smooth[inner] < smooth[inner - 1]) & (smooth[inner] <= smooth[inner + 1])
     minima = inner[is_min] + start
     empty = seg <= 1e-3
-    gap_mid = []
-    if empty.any():
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], empty.astype(int), [0]])))
-        for lo, hi in zip(edges[::2], edges[1::2], strict=True):
-            gap_mid.append(start + (lo + hi) // 2)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], empty.astype(int), [0]])))
+    gap_mid = start + (edges[::2] + edges[1::2]) // 2
     strong = np.unique(np.concatenate([[start, end], anchors, minima, gap_mid]).astype(int))
     n_grid = max(1, int(round((end - start) / max(grid_step, 1.0))))
     grid = np.round(np.linspace(start, end, n_grid + 1)).astype(int)
-    far = np.array([g for g in grid if np.min(np.abs(strong - g)) >= min_gap], int)
+    far = grid[np.abs(grid[:, None] - strong[None, :]).min(axis=1) >= min_gap]
     cuts = np.unique(np.concatenate([strong, far]))
     keep = [cuts[0]]
     for c in cuts[1:-1]:

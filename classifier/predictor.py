@@ -138,6 +138,8 @@ class GlyphClassifier:
         if runtime not in ("onnxruntime", "tensorflow"):
             raise ValueError(f"runtime={runtime!r} must be 'onnxruntime' or 'tensorflow'")
         model, meta = load_model_file(path)
+        if meta.get("network") == "strip":
+            raise ModelFileError(path, "holds a strip network: load it with load_classifier")
         try:
             classifier = cls(
                 model,

@@ -63,6 +63,8 @@ def test_strip_file_round_trip_onnx_equals_tensorflow(strip_classifier, tmp_path
     assert isinstance(fast, StripClassifier) and fast.forward is not None and plain.forward is None
     assert (fast.alphabet, fast.height, fast.context, fast.reject) == ("abc", 16, 2, True)
     assert meta["note"] == "hi" and meta["network"] == "strip"
+    with pytest.raises(ModelFileError, match="strip network"):
+        GlyphClassifier.load(tmp_path / "s.keras")
     want = strip_classifier.window_proba(strips, windows)
     np.testing.assert_allclose(fast.window_proba(strips, windows), want, atol=1e-5)
     np.testing.assert_allclose(plain.window_proba(strips, windows), want, atol=1e-5)
