@@ -10,7 +10,7 @@ from .glyphs import normalize_glyph, normalize_glyphs
 from .model import ModelConfig, build_model
 from .model_file import FORMAT_VERSION, load_model_file, read_metadata, save_model_file
 from .predictor import GlyphClassifier
-from .strip_classifier import StripClassifier, load_classifier
+from .strip_classifier import StripClassifier, load_classifier, padded_width
 from .strip_net import WindowSample, build_strip_model
 from .train import TrainConfig, fit, fit_windows
 from .transfer import transfer_weights
@@ -33,6 +33,7 @@ __all__ = [
     "make_augmenter",
     "normalize_glyph",
     "normalize_glyphs",
+    "padded_width",
     "read_metadata",
     "save_model_file",
     "transfer_weights",

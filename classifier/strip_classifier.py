@@ -17,13 +17,20 @@ from .model_file import load_model_file, read_metadata, save_model_file
 from .onnx_runtime import load_forward, to_onnx
 from .predictor import GlyphClassifier, _fit_channels
 
-__all__ = ["StripClassifier", "load_classifier"]
+__all__ = ["StripClassifier", "load_classifier", "padded_width"]
 
 _ONNX_NAME = "strip.onnx"
 #: Strips per forward pass.
 _CHUNK = 16
 #: Batch widths are rounded up to a multiple of this (fewer distinct shapes).
-_WIDTH_STEP = 32
+_WIDTH_STEP = 8
+
+
+def padded_width(width: int, context: int) -> int:
+    """Width of a batch whose widest strip has `width` columns: room for a window's context
+    and one feature column of zeros after every strip, so that a strip's scores do not
+    depend on the strips it is batched with."""
+    return -(-(width + context + _WIDTH_STEP) // _WIDTH_STEP) * _WIDTH_STEP
 
 
 @dataclass
@@ -95,32 +102,27 @@ class StripClassifier:
         """
         if len(strips) != len(windows):
             raise ValueError(f"{len(strips)} strips but {len(windows)} window lists")
-        counts = [len(w) for w in windows]
-        out = np.zeros((sum(counts), self.n_outputs), np.float32)
-        start = 0
-        for lo in range(0, len(strips), _CHUNK):
-            part = [np.asarray(s, np.float32) for s in strips[lo : lo + _CHUNK]]
-            n_win = counts[lo : lo + _CHUNK]
-            if sum(n_win) == 0:
-                continue
-            for s in part:
-                if s.ndim != 3 or s.shape[0] != self.height or s.shape[2] != self.channels:
-                    raise ValueError(
-                        f"strips must have shape ({self.height}, W, {self.channels}), got {s.shape}"
-                    )
-            width = max(s.shape[1] for s in part)
-            board = np.zeros(
-                (len(part), self.height, -(-width // _WIDTH_STEP) * _WIDTH_STEP, self.channels),
-                np.float32,
-            )
-            wins = np.zeros((len(part), max(n_win), 2), np.float32)
-            for n, (s, w) in enumerate(zip(part, windows[lo : lo + _CHUNK], strict=True)):
-                board[n, :, : s.shape[1]] = s
-                wins[n, : len(w)] = w
+        for strip in strips:
+            if strip.ndim != 3 or strip.shape[0] != self.height or strip.shape[2] != self.channels:
+                raise ValueError(
+                    f"strips must have shape ({self.height}, W, {self.channels}), got {strip.shape}"
+                )
+        counts = np.array([len(w) for w in windows], int)
+        offsets = np.concatenate([[0], np.cumsum(counts)])
+        out = np.zeros((offsets[-1], self.n_outputs), np.float32)
+        # Strips of similar width share a pass, so little of it is padding.
+        order = [n for n in np.argsort([s.shape[1] for s in strips], kind="stable") if counts[n]]
+        for lo in range(0, len(order), _CHUNK):
+            part = order[lo : lo + _CHUNK]
+            width = padded_width(max(strips[n].shape[1] for n in part), self.context)
+            board = np.zeros((len(part), self.height, width, self.channels), np.float32)
+            wins = np.zeros((len(part), counts[part].max(), 2), np.float32)
+            for row, n in enumerate(part):
+                board[row, :, : strips[n].shape[1]] = strips[n]
+                wins[row, : counts[n]] = windows[n]
             proba = (self.forward or self._graph)(board, wins)
-            mask = np.arange(wins.shape[1])[None, :] < np.array(n_win)[:, None]
-            out[start : start + sum(n_win)] = proba[mask]
-            start += sum(n_win)
+            for row, n in enumerate(part):
+                out[offsets[n] : offsets[n + 1]] = proba[row, : counts[n]]
         return out
 
     def predict(self, glyphs: Sequence[np.ndarray]) -> tuple[list[str], np.ndarray]:

@@ -9,14 +9,11 @@ import keras
 import numpy as np
 
 from charseg import Prepared, SegmentConfig, allowed_windows
-from classifier import AugmentConfig
+from classifier import AugmentConfig, padded_width
 
 from .windows import ink_extents
 
 __all__ = ["StripBatches", "bad_windows"]
-
-#: Batch widths are rounded up to a multiple of this, as in reading.
-_WIDTH_STEP = 32
 
 
 def bad_windows(
@@ -81,7 +78,7 @@ class StripBatches(keras.utils.PyDataset):
         self.epoch = 0
         # Keras wants one batch shape: every strip padded to the widest, a fixed window count.
         widest = max(s.channels.shape[1] for s in self._strips)
-        self._width = -(-widest // _WIDTH_STEP) * _WIDTH_STEP
+        self._width = padded_width(widest, segment.context_columns)
         k = max(len(y) for y in self._labels)
         self._max_negatives = int(np.ceil(2 * negatives * k)) if self._bad else 0
         self._n_windows = k * (1 + copies) + self._max_negatives
