@@ -73,9 +73,9 @@ class ReaderConfig:
     refine_epochs : int
         Epochs of each later round (continuing from the previous weights).
     min_steps : int
-        Fewest steps (batches of `batch_size` windows) of the first round: on small datasets
-        every round's epochs are stretched by the same factor so that a few dozen images
-        still get trained (0 = off).
+        Fewest optimizer steps (batches) of the first round: on small datasets every round's
+        epochs are stretched by the same factor so that a few dozen images still get trained
+        (0 = off).
     batch_size : int
         Glyphs per batch (glyph network).
     strip_batch_size : int
@@ -112,7 +112,7 @@ class ReaderConfig:
     rounds: int = 5
     epochs: int = 30
     refine_epochs: int = 15
-    min_steps: int = 2000
+    min_steps: int = 1000
     batch_size: int = 64
     strip_batch_size: int = 16
     learning_rate: float = 2e-3
@@ -214,17 +214,16 @@ def learn_widths(rel: Sequence[np.ndarray | None], config: SegmentConfig) -> Seg
     )
 
 
-def round_epochs(config: ReaderConfig, round_no: int, n_glyphs: int) -> int:
+def round_epochs(config: ReaderConfig, round_no: int, steps_per_epoch: int) -> int:
     """Epochs of a round: the configured ones, stretched when the first round would take
     fewer than `config.min_steps` optimizer steps.
 
     Examples
     --------
-    >>> round_epochs(ReaderConfig(epochs=10, refine_epochs=4, min_steps=1000), 1, 640)
+    >>> round_epochs(ReaderConfig(epochs=10, refine_epochs=4, min_steps=1000), 1, 10)
     40
     """
     base = config.epochs if round_no == 0 else config.refine_epochs
-    steps_per_epoch = math.ceil(n_glyphs / config.batch_size)
     stretch = max(1.0, config.min_steps / (config.epochs * steps_per_epoch))
     return math.ceil(base * stretch)
 
@@ -290,13 +289,13 @@ def run_rounds(
         reject_index = len(alphabet) if reject else None
         if isinstance(classifier, StripClassifier):
             data = _strip_batches(prepared, cuts, label_idx, round_config, reject_index)
-            n_windows = data.windows_per_epoch
+            n_windows, steps = data.windows_per_epoch, len(data)
         else:
             x, y = glyph_set(
                 prepared, cuts, label_idx, round_config, reject_index=reject_index, rng=rng
             )
-            n_windows = len(x)
-        epochs = round_epochs(config, round_no, n_windows)
+            n_windows, steps = len(x), math.ceil(len(x) / config.batch_size)
+        epochs = round_epochs(config, round_no, steps)
         train = TrainConfig(
             epochs=epochs,
             batch_size=config.batch_size,
