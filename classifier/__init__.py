@@ -1,4 +1,5 @@
-"""Per-character CNN: glyph normalization, model, augmentation, training, model files."""
+"""Per-character CNNs (the strip network and the glyph network): glyph normalization,
+models, augmentation, training, model files."""
 
 from ._quiet import import_tensorflow_quietly
 

@@ -134,7 +134,12 @@ class ReaderConfig:
 
 @dataclass(frozen=True)
 class RoundReport:
-    """What one training round did."""
+    """What one training round did.
+
+    `glyphs` is the number of training windows of one epoch (aligned glyphs, their jittered
+    copies and the reject windows); `aligned` and `changed` count images after the round's
+    alignment.
+    """
 
     round: int
     glyphs: int
