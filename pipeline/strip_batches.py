@@ -36,8 +36,9 @@ class StripBatches(keras.utils.PyDataset):
     Every aligned strip gives, each time it is drawn, its aligned windows, `copies` copies of
     each with both cuts shifted at random by up to `jitter` columns, and about `negatives`
     badly cut windows per character (labelled `reject_index`); windows are tightened to their
-    ink as in reading. Strips are augmented with a vertical shift, stroke thickening or
-    thinning and noise (`AugmentConfig.shift`, `stroke`, `noise`). The draw depends only on
+    ink as in reading. Strips are augmented with a shear and a zoom (windows follow), a
+    vertical shift, stroke thickening or thinning and noise (`AugmentConfig.shear`, `zoom`,
+    `shift`, `stroke`, `noise`). The draw depends only on
     `seed`, the epoch and the batch, so a resumed fit sees the same batches.
     """
 
@@ -106,8 +107,8 @@ class StripBatches(keras.utils.PyDataset):
         y = np.zeros((len(rows), self._n_windows), np.int32)
         weight = np.zeros((len(rows), self._n_windows), np.float32)
         for n, (r, (w, lab)) in enumerate(zip(rows, drawn, strict=True)):
-            strip = self._strips[r].channels
-            board[n, :, : strip.shape[1]] = self._augmented(strip, rng)
+            strip, w = self._augmented(self._strips[r].channels, w, rng)
+            board[n, :, : strip.shape[1]] = strip
             windows[n, : len(lab)], y[n, : len(lab)], weight[n, : len(lab)] = w, lab, 1.0
         return (board, windows), y, weight
 
@@ -129,9 +130,25 @@ class StripBatches(keras.utils.PyDataset):
         a, b = ink_extents(strip.profile, lo, hi)
         return np.stack([a, b], axis=1), y
 
-    def _augmented(self, strip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _augmented(
+        self, strip: np.ndarray, windows: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The strip augmented, and its windows moved with it: a shear and a zoom about the
+        centre (`AugmentConfig.shear`, `zoom`; windows scale with the zoom), then a vertical
+        shift, stroke thickening or thinning and noise."""
         aug = self._augment
         out = strip
+        height, width = strip.shape[:2]
+        if aug.shear > 0 or aug.zoom > 0:
+            shear = rng.uniform(-aug.shear, aug.shear)
+            zoom = 1.0 + rng.uniform(-aug.zoom, aug.zoom)
+            cx, cy = width / 2, height / 2
+            matrix = np.array(
+                [[zoom, shear * zoom, cx - zoom * (cx + shear * cy)], [0, zoom, cy * (1 - zoom)]]
+            )
+            out = cv2.warpAffine(out, matrix, (width, height), flags=cv2.INTER_LINEAR)
+            out = out.reshape(strip.shape)
+            windows = np.clip(zoom * (windows - cx) + cx, 0, width)
         rows = int(round(aug.shift * strip.shape[0]))
         if rows:
             out = np.roll(out, int(rng.integers(-rows, rows + 1)), axis=0)
@@ -142,4 +159,4 @@ class StripBatches(keras.utils.PyDataset):
             out = cv2.erode(out, np.ones((3, 3), np.uint8)).reshape(strip.shape)
         if aug.noise > 0:
             out = np.clip(out + rng.normal(0, aug.noise, out.shape), 0, 1)
-        return out.astype(np.float32)
+        return out.astype(np.float32), windows
