@@ -11,10 +11,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ._shared import check_outputs, check_runtime, from_file, traced
 from .errors import ModelFileError
 from .glyphs import normalize_glyphs
 from .model_file import load_model_file, save_model_file
-from .onnx_runtime import load_forward, to_onnx
+from .onnx_runtime import to_onnx
 
 __all__ = ["GlyphClassifier"]
 
@@ -63,17 +64,9 @@ class GlyphClassifier:
         return len(self.alphabet) + int(self.reject)
 
     def __post_init__(self) -> None:
-        if self.model.output_shape[-1] != self.n_outputs:
-            raise ValueError(
-                f"model has {self.model.output_shape[-1]} outputs but the alphabet has "
-                f"{len(self.alphabet)} symbols (reject class: {self.reject})"
-            )
-        # One traced graph for every batch size: the batch dimension is left open.
+        check_outputs(self.model, self.alphabet, self.reject)
         self._specs = [tf.TensorSpec((None, *self.input_shape), tf.float32, name="glyph")]
-        graph = tf.function(
-            lambda x: self.model(x, training=False), input_signature=self._specs, autograph=False
-        )
-        self._graph = lambda x: graph(tf.constant(x)).numpy()
+        self._graph = traced(self.model, self._specs)
 
     def predict_proba(self, batch: np.ndarray) -> np.ndarray:
         """Class probabilities of normalized glyphs.
@@ -135,25 +128,31 @@ class GlyphClassifier:
         `runtime` "onnxruntime" (default) reads with the file's ONNX graph (converted now for
         files saved without one); "tensorflow" reads with the Keras model.
         """
-        if runtime not in ("onnxruntime", "tensorflow"):
-            raise ValueError(f"runtime={runtime!r} must be 'onnxruntime' or 'tensorflow'")
+        check_runtime(runtime)
         model, meta = load_model_file(path)
+        return cls.from_file(path, model, meta, runtime=runtime), meta
+
+    @classmethod
+    def from_file(
+        cls, path: str | os.PathLike[str], model: keras.Model, meta: dict[str, Any], *, runtime: str
+    ) -> GlyphClassifier:
+        """The classifier of a loaded model file (`load_model_file`'s network and metadata)."""
         if meta.get("network") == "strip":
             raise ModelFileError(path, "holds a strip network: load it with load_classifier")
-        try:
-            classifier = cls(
+        return from_file(
+            path,
+            lambda: cls(
                 model,
                 meta["alphabet"],
                 int(meta["glyph_size"]),
                 int(meta["channels"]),
                 bool(meta.get("reject", False)),
                 int(meta.get("glyph_width", meta["glyph_size"])),
-            )
-        except (KeyError, TypeError, ValueError) as err:
-            raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
-        if runtime == "onnxruntime":
-            classifier.forward = load_forward(path, _ONNX_NAME, model, classifier._specs)
-        return classifier, meta
+            ),
+            model,
+            _ONNX_NAME,
+            runtime,
+        )
 
 
 def _fit_channels(glyph: np.ndarray, channels: int) -> np.ndarray:

@@ -12,9 +12,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .errors import ModelFileError
-from .model_file import load_model_file, read_metadata, save_model_file
-from .onnx_runtime import load_forward, to_onnx
+from ._shared import check_outputs, check_runtime, from_file, traced
+from .model_file import load_model_file, save_model_file
+from .onnx_runtime import to_onnx
 from .predictor import GlyphClassifier, _fit_channels
 
 __all__ = ["StripClassifier", "load_classifier", "padded_width"]
@@ -69,21 +69,12 @@ class StripClassifier:
         return len(self.alphabet) + int(self.reject)
 
     def __post_init__(self) -> None:
-        if self.model.output_shape[-1] != self.n_outputs:
-            raise ValueError(
-                f"model has {self.model.output_shape[-1]} outputs but the alphabet has "
-                f"{len(self.alphabet)} symbols (reject class: {self.reject})"
-            )
+        check_outputs(self.model, self.alphabet, self.reject)
         self._specs = [
             tf.TensorSpec((None, self.height, None, self.channels), tf.float32, name="strip"),
             tf.TensorSpec((None, None, 2), tf.float32, name="windows"),
         ]
-        graph = tf.function(
-            lambda s, w: self.model([s, w], training=False),
-            input_signature=self._specs,
-            autograph=False,
-        )
-        self._graph = lambda s, w: graph(tf.constant(s), tf.constant(w)).numpy()
+        self._graph = traced(self.model, self._specs)
 
     def window_proba(
         self, strips: Sequence[np.ndarray], windows: Sequence[np.ndarray]
@@ -170,29 +161,37 @@ class StripClassifier:
     ) -> tuple[StripClassifier, dict[str, Any]]:
         """Load a classifier and the full metadata of its file (`runtime`: see
         `GlyphClassifier.load`)."""
-        if runtime not in ("onnxruntime", "tensorflow"):
-            raise ValueError(f"runtime={runtime!r} must be 'onnxruntime' or 'tensorflow'")
+        check_runtime(runtime)
         model, meta = load_model_file(path)
-        try:
-            classifier = cls(
+        return cls.from_file(path, model, meta, runtime=runtime), meta
+
+    @classmethod
+    def from_file(
+        cls, path: str | os.PathLike[str], model: keras.Model, meta: dict[str, Any], *, runtime: str
+    ) -> StripClassifier:
+        """The classifier of a loaded model file (`load_model_file`'s network and metadata)."""
+        return from_file(
+            path,
+            lambda: cls(
                 model,
                 meta["alphabet"],
                 int(meta["glyph_size"]),
                 int(meta["channels"]),
                 int(meta["context"]),
                 bool(meta.get("reject", False)),
-            )
-        except (KeyError, TypeError, ValueError) as err:
-            raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
-        if runtime == "onnxruntime":
-            classifier.forward = load_forward(path, _ONNX_NAME, model, classifier._specs)
-        return classifier, meta
+            ),
+            model,
+            _ONNX_NAME,
+            runtime,
+        )
 
 
 def load_classifier(
     path: str | os.PathLike[str], *, runtime: str = "onnxruntime"
 ) -> tuple[GlyphClassifier | StripClassifier, dict[str, Any]]:
-    """Load the classifier of a model file, whichever network it holds, and its metadata."""
-    if read_metadata(path).get("network", "glyph") == "strip":
-        return StripClassifier.load(path, runtime=runtime)
-    return GlyphClassifier.load(path, runtime=runtime)
+    """Load the classifier of a model file, whichever network it holds, and its metadata
+    (`runtime`: see `GlyphClassifier.load`)."""
+    check_runtime(runtime)
+    model, meta = load_model_file(path)
+    kind = StripClassifier if meta.get("network", "glyph") == "strip" else GlyphClassifier
+    return kind.from_file(path, model, meta, runtime=runtime), meta

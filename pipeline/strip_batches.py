@@ -13,7 +13,7 @@ from classifier import AugmentConfig, padded_width
 
 from .windows import ink_extents
 
-__all__ = ["StripBatches", "bad_windows"]
+__all__ = ["StripBatches", "bad_windows", "training_windows"]
 
 
 def bad_windows(
@@ -28,6 +28,42 @@ def bad_windows(
     end_ok = np.abs(cands[j][:, None] - cut[None, 1:]) <= far
     bad = ~np.any(start_ok & end_ok, axis=1)
     return cands[i[bad]], cands[j[bad]]
+
+
+def training_windows(
+    cut: np.ndarray,
+    label: np.ndarray,
+    width: int,
+    *,
+    jitter: int,
+    copies: int,
+    rng: np.random.Generator,
+    bad: tuple[np.ndarray, np.ndarray] | None = None,
+    negatives: float = 0.0,
+    reject_index: int = -1,
+    max_negatives: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Training windows [lo, hi) and labels of one aligned strip of `width` columns.
+
+    Each aligned glyph comes as aligned and as `copies` copies with both cuts shifted by up
+    to `jitter` columns; with `bad` (badly cut windows, see `bad_windows`) about `negatives`
+    per character of them are added as `reject_index`, at most `max_negatives`.
+    """
+    k = len(label)
+    shifts = rng.integers(-jitter, jitter + 1, (k, copies, 2))
+    shifts = np.concatenate([np.zeros((k, 1, 2), int), shifts], axis=1)
+    lo = np.clip(cut[:-1, None] + shifts[:, :, 0], 0, width - 2).ravel()
+    hi = np.clip(cut[1:, None] + shifts[:, :, 1], lo.reshape(k, -1) + 2, width).ravel()
+    y = np.repeat(label, copies + 1)
+    if bad is not None:
+        bad_lo, bad_hi = bad
+        n_neg = min(len(bad_lo), int(rng.poisson(negatives * k)))
+        if max_negatives is not None:
+            n_neg = min(n_neg, max_negatives)
+        pick = rng.choice(len(bad_lo), n_neg, replace=False)
+        lo, hi = np.concatenate([lo, bad_lo[pick]]), np.concatenate([hi, bad_hi[pick]])
+        y = np.concatenate([y, np.full(n_neg, reject_index)])
+    return lo, hi, y
 
 
 class StripBatches(keras.utils.PyDataset):
@@ -114,19 +150,19 @@ class StripBatches(keras.utils.PyDataset):
 
     def _draw(self, row: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Windows [a, b) (tightened) and labels of one strip."""
-        strip, cut, label = self._strips[row], self._cuts[row], self._labels[row]
-        k, width = len(label), strip.channels.shape[1]
-        shifts = rng.integers(-self._jitter, self._jitter + 1, (k, self._copies, 2))
-        shifts = np.concatenate([np.zeros((k, 1, 2), int), shifts], axis=1)
-        lo = np.clip(cut[:-1, None] + shifts[:, :, 0], 0, width - 2).ravel()
-        hi = np.clip(cut[1:, None] + shifts[:, :, 1], lo.reshape(k, -1) + 2, width).ravel()
-        y = np.repeat(label, self._copies + 1)
-        if self._bad is not None:
-            bad_lo, bad_hi = self._bad[row]
-            n_neg = min(len(bad_lo), int(rng.poisson(self._negatives * k)), self._max_negatives)
-            pick = rng.choice(len(bad_lo), n_neg, replace=False)
-            lo, hi = np.concatenate([lo, bad_lo[pick]]), np.concatenate([hi, bad_hi[pick]])
-            y = np.concatenate([y, np.full(n_neg, self._reject)])
+        strip = self._strips[row]
+        lo, hi, y = training_windows(
+            self._cuts[row],
+            self._labels[row],
+            strip.channels.shape[1],
+            jitter=self._jitter,
+            copies=self._copies,
+            rng=rng,
+            bad=None if self._bad is None else self._bad[row],
+            negatives=self._negatives,
+            reject_index=-1 if self._reject is None else self._reject,
+            max_negatives=self._max_negatives,
+        )
         a, b = ink_extents(strip.profile, lo, hi)
         return np.stack([a, b], axis=1), y
 

@@ -35,7 +35,7 @@ from classifier import (
 
 from .checkpoint import Checkpoint, TrainingState
 from .search import align, decode, length_log_prior, score_windows
-from .strip_batches import StripBatches, bad_windows
+from .strip_batches import StripBatches, bad_windows, training_windows
 from .widths import WidthModel
 from .windows import glyph_batches
 
@@ -125,6 +125,11 @@ class ReaderConfig:
     decode_weights: tuple[float, ...] = (0.0, 0.125, 0.25, 0.5, 1.0)
     seed: int = 0
 
+    @property
+    def jitter_columns(self) -> int:
+        """`jitter` in strip columns (at least 1)."""
+        return max(1, int(round(self.jitter * self.segment.strip_height)))
+
     def __post_init__(self) -> None:
         if self.rounds < 1 or self.epochs < 1 or self.refine_epochs < 0:
             raise ValueError("rounds and epochs must be at least 1, refine_epochs at least 0")
@@ -165,28 +170,26 @@ def glyph_set(
     """
     glyph_size = config.segment.strip_height
     context = config.segment.context_columns
-    jitter = max(1, int(round(config.jitter * glyph_size)))
-    copies = config.copies
     strips: list[Strip] = []
     los: list[np.ndarray] = []
     his: list[np.ndarray] = []
     ys: list[np.ndarray] = []
+    reject = reject_index is not None and config.negatives > 0
     for prep, cut, label in zip(prepared, cuts, labels, strict=True):
         if cut is None:
             continue
-        width = prep.strip.channels.shape[1]
-        # Each glyph as aligned, then `copies` copies with both cuts shifted at random.
-        shifts = rng.integers(-jitter, jitter + 1, (len(label), copies, 2))
-        shifts = np.concatenate([np.zeros((len(label), 1, 2), int), shifts], axis=1)
-        lo = np.clip(cut[:-1, None] + shifts[:, :, 0], 0, width - 2).ravel()
-        hi = np.clip(cut[1:, None] + shifts[:, :, 1], lo.reshape(len(label), -1) + 2, width).ravel()
-        ys.append(np.repeat(label, copies + 1))
-        if reject_index is not None and config.negatives > 0:
-            bad_lo, bad_hi = bad_windows(prep, cut, config.segment, config.negative_offset)
-            n_neg = min(len(bad_lo), int(rng.poisson(config.negatives * len(label))))
-            pick = rng.choice(len(bad_lo), n_neg, replace=False)
-            lo, hi = np.concatenate([lo, bad_lo[pick]]), np.concatenate([hi, bad_hi[pick]])
-            ys.append(np.full(n_neg, reject_index))
+        lo, hi, y = training_windows(
+            cut,
+            label,
+            prep.strip.channels.shape[1],
+            jitter=config.jitter_columns,
+            copies=config.copies,
+            rng=rng,
+            bad=bad_windows(prep, cut, config.segment, config.negative_offset) if reject else None,
+            negatives=config.negatives,
+            reject_index=-1 if reject_index is None else reject_index,
+        )
+        ys.append(y)
         strips.append(prep.strip)
         los.append(lo)
         his.append(hi)
@@ -382,7 +385,7 @@ def _strip_batches(prepared, cuts, label_idx, config: ReaderConfig, reject_index
         label_idx,
         config.segment,
         batch_size=config.strip_batch_size,
-        jitter=max(1, int(round(config.jitter * config.segment.strip_height))),
+        jitter=config.jitter_columns,
         copies=config.copies,
         negatives=config.negatives,
         negative_offset=config.negative_offset,
