@@ -14,7 +14,7 @@ from .clean import (
 )
 from .cuts import candidate_cuts, window_pairs
 from .errors import ImageLoadError
-from .load import MAX_PIXELS, load_image
+from .load import MAX_PIXELS, load_image, load_pixels
 from .search import best_path
 from .segment import (
     Prepared,
@@ -51,6 +51,7 @@ __all__ = [
     "ink_map",
     "keep_substantial",
     "load_image",
+    "load_pixels",
     "make_strip",
     "model_free_cuts",
     "prepare",

@@ -103,7 +103,8 @@ def ink_map(image: np.ndarray, *, background_window: float = 0.8, denoise: int =
 
     Parameters
     ----------
-    image : ndarray of shape (H, W, 3) or (H, W), float in [0, 1]
+    image : ndarray of shape (H, W, 3) or (H, W), float in [0, 1] or uint8
+        Float images are quantized to 8 bits first.
     background_window : float
         Median window side as a fraction of the height; 0 uses the border's median colour.
     denoise : int
@@ -121,30 +122,51 @@ def ink_map(image: np.ndarray, *, background_window: float = 0.8, denoise: int =
     >>> bool(ink[10, 11] > 0.9 and ink[2, 2] < 0.1)
     True
     """
+    levels, scale, _ = _ink_levels(image, background_window=background_window, denoise=denoise)
+    return cv2.LUT(levels, scale)
+
+
+def _ink_levels(
+    image: np.ndarray, *, background_window: float, denoise: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ink map as 8-bit distances from the background, the ink value of each distance
+    (ink = scale[levels]) and how many pixels have each distance.
+
+    Working on 8-bit levels keeps the filters and the histogram behind the scale and Otsu's
+    threshold cheap; the ink values are the same as dividing the distances in floats.
+    """
     if image.ndim == 2:
         image = image[:, :, None]
     if image.ndim != 3 or image.shape[0] < 2 or image.shape[1] < 2:
         raise ValueError(f"image must have shape (H, W) or (H, W, C), got {image.shape}")
-    img8 = np.clip(image * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if image.dtype == np.uint8:
+        img8 = image
+    else:
+        img8 = np.clip(image * 255.0 + 0.5, 0, 255).astype(np.uint8)
     if (
         img8.shape[2] > 1
         and np.array_equal(img8[:, :, 0], img8[:, :, 1])
         and np.array_equal(img8[:, :, 0], img8[:, :, 2])
     ):
         img8 = img8[:, :, :1]  # gray stored as RGB: one channel does
-    if background_window > 0 and min(image.shape[:2]) > 3:
+    height, width, channels = img8.shape
+    if background_window > 0 and min(height, width) > 3:
         bg = _median_background(img8, background_window)
     else:
         border = np.concatenate([img8[0], img8[-1], img8[:, 0], img8[:, -1]])
-        bg = np.broadcast_to(np.median(border, axis=0), img8.shape).astype(np.float32)
-    dist = np.abs(img8.astype(np.float32) - bg).max(axis=2)
+        colour = np.round(np.median(border, axis=0)).astype(np.uint8)
+        bg = np.ascontiguousarray(np.broadcast_to(colour, img8.shape))
+    dist = cv2.absdiff(np.ascontiguousarray(img8), bg).reshape(height, width, channels)
+    levels = np.ascontiguousarray(dist.max(axis=2) if channels > 1 else dist[:, :, 0])
     if denoise > 1:
-        dist = cv2.medianBlur(dist, denoise)
-    flat = dist.ravel()
-    top = float(np.partition(flat, int(0.997 * (flat.size - 1)))[int(0.997 * (flat.size - 1))])
+        levels = cv2.medianBlur(levels, denoise)
+    counts = cv2.calcHist([levels], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+    # The 99.7th percentile of the distances sets the scale (a few outliers do not).
+    top = float(np.searchsorted(np.cumsum(counts), int(0.997 * (levels.size - 1)), side="right"))
     if top < 8.0:  # no contrast at all: a blank image
-        return np.zeros(dist.shape, np.float32)
-    return np.clip(dist / top, 0.0, 1.0).astype(np.float32)
+        return levels, np.zeros(256, np.float32), counts
+    scale = np.clip(np.arange(256, dtype=np.float32) / top, 0.0, 1.0).astype(np.float32)
+    return levels, scale, counts
 
 
 def _median_background(img8: np.ndarray, window: float) -> np.ndarray:
@@ -166,14 +188,30 @@ def _median_background(img8: np.ndarray, window: float) -> np.ndarray:
             [cv2.medianBlur(np.ascontiguousarray(small[:, :, c]), ks) for c in range(channels)],
             axis=2,
         )
-    bg = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, channels)
-    return bg.astype(np.float32)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, channels)
 
 
 def _otsu(ink: np.ndarray) -> np.ndarray:
     if float(ink.max()) <= 0.0:
         return np.zeros(ink.shape, bool)
     return ink > max(threshold_otsu(ink), 0.1)
+
+
+def _otsu_of_levels(ink: np.ndarray, scale: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """`_otsu(ink)` from the level histogram of `_ink_levels` (the same 256 bins over the
+    ink's range, binned per level instead of per pixel)."""
+    values, weights = scale[counts > 0], counts[counts > 0]
+    lo, hi = values.min(), values.max()
+    if hi <= 0.0:
+        return np.zeros(ink.shape, bool)
+    if lo == hi:
+        return ink > max(float(lo), 0.1)
+    # The edges and half-open bins of np.histogram, as threshold_otsu's histogram has them.
+    edges = np.linspace(lo, hi, 257, endpoint=True, dtype=np.result_type(lo, hi, values))
+    bins = np.minimum(np.searchsorted(edges, values, side="right") - 1, 255)
+    hist = np.bincount(bins, weights=weights, minlength=256)
+    threshold = threshold_otsu(hist=(hist, (edges[:-1] + edges[1:]) / 2.0))
+    return ink > max(float(threshold), 0.1)
 
 
 def _sauvola(ink: np.ndarray) -> np.ndarray:
@@ -297,7 +335,7 @@ def clean(image: np.ndarray, config: CleanConfig | None = None) -> Cleaned:
 
     Parameters
     ----------
-    image : ndarray of shape (H, W, 3) or (H, W), float in [0, 1]
+    image : ndarray of shape (H, W, 3) or (H, W), float in [0, 1] or uint8
     config : CleanConfig, optional
 
     Returns
@@ -305,10 +343,17 @@ def clean(image: np.ndarray, config: CleanConfig | None = None) -> Cleaned:
     Cleaned
     """
     config = config or CleanConfig()
-    ink = ink_map(image, background_window=config.background_window, denoise=config.denoise)
+    levels, scale, counts = _ink_levels(
+        image, background_window=config.background_window, denoise=config.denoise
+    )
+    ink = cv2.LUT(levels, scale)
     height = ink.shape[0]
+    if config.binarizer == "otsu":  # the same mask as binarize(ink), from the histogram
+        binary = _otsu_of_levels(ink, scale, counts)
+    else:
+        binary = binarize(ink, method=config.binarizer)
     mask = remove_specks(
-        binarize(ink, method=config.binarizer),
+        binary,
         min_area=int(round(config.min_speck_area * height * height)),
     )
     text = mask

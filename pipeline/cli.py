@@ -36,7 +36,6 @@ from .windows import precut_glyph
 __all__ = ["main"]
 
 _EXPECTED = (ImageLoadError, ModelFileError, PathError)
-_PREDICT_BATCH = 256
 
 
 class UsageError(ValueError):
@@ -198,35 +197,33 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     threshold = args.min_confidence
     bad = low = read = 0
-    bar = tqdm(total=len(files), desc="reading", unit="img", disable=args.quiet, leave=False)
-    # Stream: decode, read and print one batch at a time, so memory stays flat on big folders.
-    for lo in range(0, len(files), _PREDICT_BATCH):
-        paths, images, n_bad = _read_good(files[lo : lo + _PREDICT_BATCH])
-        bad += n_bad
-        for path, reading in zip(paths, reader.read(images), strict=True):
-            read += 1
-            abstain = threshold is not None and reading.confidence < threshold
-            low += abstain
-            if abstain and args.skip_low:
-                continue
-            if args.json:
-                record = {
-                    "path": str(path),
-                    "text": reading.text,
-                    "confidence": round(reading.confidence, 6),
-                    "char_confidences": [round(c, 6) for c in reading.confidences],
-                    "first_pass": reading.first_pass,
-                }
-                if threshold is not None:
-                    record["abstained"] = abstain
-                print(json.dumps(record))
-            else:
-                row = [str(path), reading.text, f"{reading.confidence:.4f}"]
-                writer.writerow(
-                    row + ([("low" if abstain else "ok")] if threshold is not None else [])
-                )
-        bar.update(min(_PREDICT_BATCH, len(files) - lo))
-    bar.close()
+    # Streamed: files are decoded a batch ahead and printed a batch at a time.
+    for path, reading in zip(
+        files, reader.read_stream(files, progress=not args.quiet), strict=True
+    ):
+        if isinstance(reading, ImageLoadError):
+            print(f"error: {reading}", file=sys.stderr)
+            bad += 1
+            continue
+        read += 1
+        abstain = threshold is not None and reading.confidence < threshold
+        low += abstain
+        if abstain and args.skip_low:
+            continue
+        if args.json:
+            record = {
+                "path": str(path),
+                "text": reading.text,
+                "confidence": round(reading.confidence, 6),
+                "char_confidences": [round(c, 6) for c in reading.confidences],
+                "first_pass": reading.first_pass,
+            }
+            if threshold is not None:
+                record["abstained"] = abstain
+            print(json.dumps(record))
+        else:
+            row = [str(path), reading.text, f"{reading.confidence:.4f}"]
+            writer.writerow(row + ([("low" if abstain else "ok")] if threshold is not None else []))
     if threshold is not None:
         print(f"{low} of {read} readings below confidence {threshold}", file=sys.stderr)
     return _exit_status(read, bad)

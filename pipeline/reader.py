@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from charseg import Prepared, boxes_from_cuts, load_image, prepare
+from charseg import ImageLoadError, Prepared, boxes_from_cuts, load_pixels, prepare
 from classifier import GlyphClassifier, ModelFileError, StripClassifier, load_classifier
 
 from .checkpoint import Checkpoint, fingerprint
@@ -33,6 +34,7 @@ from .widths import WidthModel
 __all__ = ["Reading", "CaptchaReader", "ImageInput"]
 
 ImageInput = np.ndarray | str | os.PathLike[str]
+_PREPARE_BATCH = 64
 Box = tuple[int, int, int, int]
 
 
@@ -47,8 +49,6 @@ class Reading:
         Probability of each character.
     confidence : float
         Product of the character probabilities (0 for an empty reading).
-    boxes : list of Box
-        One (top, left, bottom, right) box per character, in source pixels, half-open.
     cuts : tuple of int
         Chosen cut columns in the normalized strip.
     prepared : Prepared
@@ -56,15 +56,25 @@ class Reading:
     first_pass : bool
         Read by the first pass from the projection's cuts, without the search
         (see `ReaderConfig.first_pass`).
+    boxes : list of Box
+        One (top, left, bottom, right) box per character, in source pixels, half-open;
+        worked out from `cuts` on first use (most callers only want the text).
     """
 
     text: str
     confidences: tuple[float, ...]
     confidence: float
-    boxes: list[Box]
     cuts: tuple[int, ...]
     prepared: Prepared = field(repr=False, compare=False)
     first_pass: bool = False
+
+    @functools.cached_property
+    def boxes(self) -> list[Box]:
+        """One (top, left, bottom, right) box per character (see the class docstring)."""
+        if not self.text:
+            return []
+        prep = self.prepared
+        return boxes_from_cuts(prep.strip, np.asarray(self.cuts, int), prep.cleaned.mask)
 
 
 class CaptchaReader:
@@ -100,10 +110,40 @@ class CaptchaReader:
         return self.classifier.alphabet if self.classifier else ""
 
     def prepare(self, images: Sequence[ImageInput], *, progress: bool = False) -> list[Prepared]:
-        """Load (when given paths), clean and over-segment images."""
+        """Load (when given paths), clean and over-segment images.
+
+        Raises
+        ------
+        ImageLoadError
+            For the first file that cannot be read.
+        """
+        bar = tqdm(
+            total=len(images), desc="preparing", unit="img", disable=not progress, leave=False
+        )
+        out: list[Prepared] = []
+        for lo in range(0, len(images), _PREPARE_BATCH):
+            part = self._prepare_batch(images[lo : lo + _PREPARE_BATCH])
+            for item in part:
+                if isinstance(item, ImageLoadError):
+                    raise item
+                out.append(item)
+            bar.update(len(part))
+        bar.close()
+        return out
+
+    def _prepare_batch(self, images: Sequence[ImageInput]) -> list[Prepared | ImageLoadError]:
+        """`prepare` for a few images, an unreadable file giving its error in its place."""
+        arrays: list[np.ndarray | ImageLoadError] = []
+        for image in images:
+            try:
+                arrays.append(_as_array(image))
+            except ImageLoadError as err:
+                arrays.append(err)
+        # Decoding the batch before cleaning it, rather than each file just before its
+        # cleaning, takes a fifth less time: decoder and cleaning each keep the CPU caches
+        # warm for the next image.
         return [
-            prepare(_as_array(im), self.config.segment)
-            for im in tqdm(images, desc="preparing", unit="img", disable=not progress, leave=False)
+            a if isinstance(a, ImageLoadError) else prepare(a, self.config.segment) for a in arrays
         ]
 
     def train(
@@ -256,23 +296,45 @@ class CaptchaReader:
     def read(
         self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
     ) -> list[Reading]:
-        """Read captchas given as arrays (H, W[, 3]) in [0, 1] or as file paths.
+        """Read captchas given as arrays (H, W[, 3]) (uint8, or float in [0, 1]) or file paths.
 
-        Images are read in batches of `batch_size`; the next batch is decoded and prepared in
-        a worker thread while the classifier reads the current one.
+        Raises
+        ------
+        ImageLoadError
+            For the first file that cannot be read (`read_stream` goes on past it).
         """
-        parts = [images[lo : lo + batch_size] for lo in range(0, len(images), batch_size)]
         out: list[Reading] = []
+        for item in self.read_stream(images, batch_size=batch_size, progress=progress):
+            if isinstance(item, ImageLoadError):
+                raise item
+            out.append(item)
+        return out
+
+    def read_stream(
+        self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
+    ) -> Iterator[Reading | ImageLoadError]:
+        """Readings of `images` in order, yielded batch by batch (memory stays flat on big
+        folders); a file that cannot be read yields its `ImageLoadError` in its place.
+
+        The next batch is decoded and prepared in a worker thread while the classifier reads
+        the current one.
+        """
+        self._require_classifier()
+        parts = [images[lo : lo + batch_size] for lo in range(0, len(images), batch_size)]
         bar = tqdm(total=len(images), desc="reading", unit="img", disable=not progress, leave=False)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            ahead = pool.submit(self.prepare, parts[0]) if parts else None
-            for n, part in enumerate(parts):
+            ahead = pool.submit(self._prepare_batch, parts[0]) if parts else None
+            for n in range(len(parts)):
                 prepared = ahead.result() if ahead is not None else []
-                ahead = pool.submit(self.prepare, parts[n + 1]) if n + 1 < len(parts) else None
-                out.extend(self.read_prepared(prepared))
-                bar.update(len(part))
+                ahead = (
+                    pool.submit(self._prepare_batch, parts[n + 1]) if n + 1 < len(parts) else None
+                )
+                good = [p for p in prepared if not isinstance(p, ImageLoadError)]
+                readings = iter(self.read_prepared(good))
+                for item in prepared:
+                    yield item if isinstance(item, ImageLoadError) else next(readings)
+                bar.update(len(prepared))
         bar.close()
-        return out
 
     def read_and_align(
         self, prepared: Sequence[Prepared], labels: Sequence[str]
@@ -365,18 +427,16 @@ def _as_array(image: ImageInput) -> np.ndarray:
     if isinstance(image, np.ndarray):
         if image.ndim not in (2, 3) or image.size == 0:
             raise ValueError(f"image must have shape (H, W) or (H, W, C), got {image.shape}")
-        return image.astype(np.float32) / (255.0 if image.dtype == np.uint8 else 1.0)
-    return load_image(Path(image))
+        return image if image.dtype == np.uint8 else image.astype(np.float32)
+    return load_pixels(Path(image))
 
 
 def _reading(found: Decoded, prep: Prepared, *, first_pass: bool = False) -> Reading:
-    boxes = boxes_from_cuts(prep.strip, found.cuts, prep.cleaned.mask) if found.text else []
     conf = tuple(float(p) for p in found.probs)
     return Reading(
         found.text,
         conf,
         float(np.prod(conf)) if conf else 0.0,
-        boxes,
         tuple(int(c) for c in found.cuts),
         prep,
         first_pass,

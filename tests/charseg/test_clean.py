@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -11,6 +12,7 @@ from charseg import (
     remove_thin_lines,
     stroke_width,
 )
+from charseg.clean import _ink_levels, _otsu_of_levels
 
 
 def _bar_image(fg: float, bg: float, colour: bool = False) -> np.ndarray:
@@ -36,6 +38,31 @@ def test_gradient_background_is_flattened():
     img[8:22, 40:45] = 0.0
     mask = binarize(ink_map(img))
     assert mask[15, 42] and mask[:, :20].sum() == 0
+
+
+@pytest.mark.parametrize("window", [0.0, 0.8])
+def test_ink_levels_match_float_distances_and_otsu(window):
+    """The 8-bit level path gives the ink of float distances and the mask of `binarize`."""
+    rng = np.random.default_rng(0)
+    for n in range(40):
+        shape = (int(rng.integers(4, 60)), int(rng.integers(4, 90)), 3 if n % 2 else 1)
+        img = (rng.random(shape) ** rng.uniform(0.3, 3.0)).astype(np.float32)
+        if n % 5 == 0:
+            img[:] = 0.5  # flat
+        levels, scale, counts = _ink_levels(img, background_window=window, denoise=3 * (n % 3 == 0))
+        img8 = np.clip(img * 255 + 0.5, 0, 255).astype(np.uint8)
+        ink = cv2.LUT(levels, scale)
+        if scale.any():
+            assert np.allclose(ink * np.float32(1 / scale[1]), np.minimum(levels, 1 / scale[1]))
+        assert counts.sum() == levels.size and levels.max() <= img8.max()
+        assert np.array_equal(_otsu_of_levels(ink, scale, counts), binarize(ink))
+
+
+def test_uint8_and_float_images_clean_alike():
+    img = _bar_image(0.2, 0.9, colour=True)
+    img8 = np.clip(img * 255 + 0.5, 0, 255).astype(np.uint8)
+    a, b = clean(img), clean(img8)
+    assert np.array_equal(a.ink, b.ink) and np.array_equal(a.text, b.text)
 
 
 def test_blank_image_has_no_ink():

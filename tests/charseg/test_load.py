@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from charseg import ImageLoadError, load_image
+from charseg import ImageLoadError, load_image, load_pixels
 
 
 @pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P", "LA", "I;16", "CMYK", "1"])
@@ -20,6 +20,10 @@ def test_modes_load_as_float_rgb(tmp_path, mode):
     out = load_image(path)
     assert out.shape == (20, 40, 3) and out.dtype == np.float32
     assert out[10, 15].max() < 0.2 and out[2, 2].min() > 0.8
+    pixels = load_pixels(path)
+    assert pixels.dtype == np.uint8 and pixels.shape == ((20, 40) if mode == "L" else (20, 40, 3))
+    as_bytes = np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8)
+    assert np.array_equal(np.broadcast_to(pixels.reshape(20, 40, -1), (20, 40, 3)), as_bytes)
 
 
 def test_transparent_pixels_become_white(tmp_path):
@@ -65,6 +69,8 @@ def test_truncated_png(tmp_path):
 def test_missing_tiny_and_huge(tmp_path):
     with pytest.raises(ImageLoadError, match="no such file"):
         load_image(tmp_path / "nope.png")
+    with pytest.raises(ImageLoadError, match="no such file"):
+        load_pixels(tmp_path / "nope.png")
     Image.new("L", (1, 1)).save(tmp_path / "one.png")
     with pytest.raises(ImageLoadError, match="too small"):
         load_image(tmp_path / "one.png")

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from charseg import ImageLoadError, load_pixels
 from classifier import GlyphClassifier, ModelFileError, StripClassifier
 from pipeline import CaptchaReader, DatasetError, ReaderConfig, evaluate, load_dataset
 from pipeline.dataset import Dataset
@@ -97,6 +98,21 @@ def test_read_accepts_arrays_and_handles_blank_images(tiny_reader):
     blank = np.ones((32, 96), np.float32)
     reading = tiny_reader.read([blank, (blank * 255).astype(np.uint8)])
     assert [r.text for r in reading] == ["", ""] and reading[0].confidence == 0.0
+
+
+def test_stream_yields_errors_in_place_and_read_raises(tiny_reader, tiny_dataset_dir, tmp_path):
+    paths = load_dataset(tiny_dataset_dir).paths[:5]
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not a png")
+    files = [paths[0], bad, *paths[1:]]
+    items = list(tiny_reader.read_stream(files, batch_size=2))
+    assert isinstance(items[1], ImageLoadError) and "bad.png" in str(items[1])
+    expected = tiny_reader.read(paths)
+    assert [r.text for r in items[:1] + items[2:]] == [r.text for r in expected]
+    with pytest.raises(ImageLoadError, match="bad.png"):
+        tiny_reader.read(files)
+    pixels = [load_pixels(p) for p in paths]
+    assert [r.text for r in tiny_reader.read(pixels)] == [r.text for r in expected]
 
 
 def test_untrained_reader_and_bad_inputs(tiny_reader, tiny_dataset_dir, tmp_path):
