@@ -15,7 +15,7 @@ from .clean import (
 from .cuts import candidate_cuts, window_pairs
 from .errors import ImageLoadError
 from .load import MAX_PIXELS, load_image, load_pixels
-from .search import best_path
+from .search import best_path, best_paths
 from .segment import (
     Prepared,
     Segmentation,
@@ -42,6 +42,7 @@ __all__ = [
     "Segmentation",
     "Strip",
     "best_path",
+    "best_paths",
     "binarize",
     "boxes_from_cuts",
     "candidate_cuts",

@@ -257,7 +257,7 @@ def remove_specks(mask: np.ndarray, *, min_area: int) -> np.ndarray:
     labels, areas = _components(mask)
     keep = areas >= min_area
     keep[0] = False
-    return keep[labels]
+    return np.take(keep, labels)
 
 
 def keep_substantial(mask: np.ndarray, *, fraction: float) -> np.ndarray:
@@ -276,7 +276,7 @@ def keep_substantial(mask: np.ndarray, *, fraction: float) -> np.ndarray:
     areas[0] = 0.0
     keep = areas >= fraction * areas.max()
     keep[0] = False
-    return keep[labels]
+    return np.take(keep, labels)
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -363,8 +363,16 @@ def clean(image: np.ndarray, config: CleanConfig | None = None) -> Cleaned:
             max_width=config.line_ratio * stroke_width(mask) + 1,
             min_length=config.min_line_length * height,
         )
-        opened = remove_specks(opened, min_area=int(round(4 * config.min_speck_area * height**2)))
-        if opened.sum() >= (1.0 - config.max_line_loss) * mask.sum():
-            text = opened
+        # Specks left by the line removal go, and the result is kept if it keeps enough
+        # ink; then keep_substantial. One labelling does both (removing whole components
+        # leaves the others as they were).
+        labels, areas = _components(opened)
+        areas[0] = 0
+        kept = areas >= int(round(4 * config.min_speck_area * height**2))
+        kept[0] = False
+        if areas[kept].sum() >= (1.0 - config.max_line_loss) * mask.sum():
+            largest = areas[kept].max(initial=0)
+            substantial = kept & (areas >= config.min_component * largest)
+            return Cleaned(ink=ink, mask=mask, text=np.take(substantial, labels))
     text = keep_substantial(text, fraction=config.min_component)
     return Cleaned(ink=ink, mask=mask, text=text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["best_path"]
+__all__ = ["best_path", "best_paths"]
 
 
 def best_path(
@@ -46,19 +46,44 @@ def best_path(
     if scores.ndim != 3 or scores.shape[1] != scores.shape[2]:
         raise ValueError(f"scores must have shape (m, m) or (k, m, m), got {scores.shape}")
     m = scores.shape[1]
-    starts = np.array([0]) if starts is None else np.asarray(starts, int)
-    ends = np.array([m - 1]) if ends is None else np.asarray(ends, int)
-    best = np.full(m, -np.inf)
-    best[starts] = 0.0
-    back = np.zeros((n_chars, m), int)
-    for t in range(n_chars):
-        total = best[:, None] + scores[min(t, scores.shape[0] - 1)]
-        back[t] = np.argmax(total, axis=0)
-        best = total[back[t], np.arange(m)]
-    last = int(ends[np.argmax(best[ends])])
-    if not np.isfinite(best[last]):
+    start_mask, end_mask = np.zeros((1, m), bool), np.zeros((1, m), bool)
+    start_mask[0, [0] if starts is None else np.asarray(starts, int)] = True
+    end_mask[0, [m - 1] if ends is None else np.asarray(ends, int)] = True
+    totals, paths = best_paths(scores[None], n_chars, starts=start_mask, ends=end_mask)
+    if not np.isfinite(totals[0]):
         return -np.inf, np.zeros(0, int)
-    path = [last]
+    return float(totals[0]), paths[0]
+
+
+def best_paths(
+    scores: np.ndarray, n_chars: int, *, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`best_path` for a batch of images at once (pad smaller ones with ``-inf``).
+
+    Parameters
+    ----------
+    scores : ndarray of shape (B, T, m, m), T = 1 or n_chars
+    n_chars : int
+    starts, ends : ndarray of shape (B, m), bool
+        Cuts where each image's chain may begin and end.
+
+    Returns
+    -------
+    totals : ndarray of shape (B,)
+        ``-inf`` where an image has no chain (its path is then meaningless).
+    paths : ndarray of shape (B, n_chars + 1), int
+    """
+    batch, positions, m, _ = scores.shape
+    best = np.where(starts, 0.0, -np.inf)
+    back = np.zeros((n_chars, batch, m), int)
+    for t in range(n_chars):
+        total = best[:, :, None] + scores[:, min(t, positions - 1)]
+        back[t] = total.argmax(axis=1)
+        best = total.max(axis=1)
+    best = np.where(ends, best, -np.inf)
+    rows = np.arange(batch)
+    paths = np.zeros((batch, n_chars + 1), int)
+    paths[:, -1] = best.argmax(axis=1)
     for t in range(n_chars - 1, -1, -1):
-        path.append(back[t, path[-1]])
-    return float(best[last]), np.array(path[::-1], int)
+        paths[:, t] = back[t, rows, paths[:, t + 1]]
+    return best[rows, paths[:, -1]], paths

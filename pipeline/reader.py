@@ -20,7 +20,14 @@ from .checkpoint import Checkpoint, fingerprint
 from .dataset import Dataset
 from .errors import CheckpointError, DatasetError
 from .first_pass import choose_threshold, first_readings
-from .search import Decoded, WindowScores, align, decode, length_log_prior, score_windows
+from .search import (
+    Decoded,
+    WindowScores,
+    align,
+    decode_batch,
+    length_log_prior,
+    score_windows,
+)
 from .training import (
     ReaderConfig,
     RoundReport,
@@ -265,7 +272,7 @@ class CaptchaReader:
         part = [prep for prep, first in zip(prepared, firsts, strict=True) if first is None]
         lengths = [sorted(self.lengths)] * len(part)
         scores = score_windows(classifier, part, lengths, self.config.segment)
-        searched = iter([self._decode(sc, prep) for sc, prep in zip(scores, part, strict=True)])
+        searched = iter(self._decode(scores, part))
         return [first or next(searched) for first in firsts]
 
     def _first_pass(self, prepared: Sequence[Prepared]) -> list[Reading | None]:
@@ -282,8 +289,10 @@ class CaptchaReader:
             for f, p in zip(firsts, prepared, strict=True)
         ]
 
-    def _decode(self, scores: WindowScores, prepared: Prepared) -> Reading:
-        found = decode(
+    def _decode(
+        self, scores: Sequence[WindowScores], prepared: Sequence[Prepared]
+    ) -> list[Reading]:
+        found = decode_batch(
             scores,
             prepared,
             self.alphabet,
@@ -291,7 +300,7 @@ class CaptchaReader:
             self._widths(),
             width_weight=self._decode_weight(),
         )
-        return _reading(found, prepared)
+        return [_reading(f, p) for f, p in zip(found, prepared, strict=True)]
 
     def read(
         self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
@@ -349,9 +358,10 @@ class CaptchaReader:
         lengths = [sorted(set(self.lengths) | {len(label)}) for label in labels]
         scores = score_windows(classifier, prepared, lengths, self.config.segment)
         firsts = self._first_pass(prepared)
-        readings, references = [], []
-        for prep, sc, label, first in zip(prepared, scores, labels, firsts, strict=True):
-            readings.append(first or self._decode(sc, prep))
+        searched = self._decode(scores, prepared)
+        readings = [first or found for first, found in zip(firsts, searched, strict=True)]
+        references = []
+        for prep, sc, label in zip(prepared, scores, labels, strict=True):
             label_index = np.array([index[c] for c in label], int)
             references.append(
                 align(sc, prep, label_index, self._widths(), width_weight=self._decode_weight())

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from charseg import Prepared, SegmentConfig, allowed_windows, best_path
+from charseg import Prepared, SegmentConfig, allowed_windows, best_path, best_paths
 from classifier import GlyphClassifier, StripClassifier
 
 from .widths import WidthModel
 from .windows import window_proba
 
-__all__ = ["WindowScores", "score_windows", "decode", "align", "Decoded", "length_log_prior"]
+__all__ = [
+    "WindowScores",
+    "score_windows",
+    "decode",
+    "decode_batch",
+    "align",
+    "Decoded",
+    "length_log_prior",
+]
 
 _EPS = 1e-7
 
@@ -142,32 +150,66 @@ def decode(
     width_weight: float = 1.0,
 ) -> Decoded:
     """Best text over the allowed lengths (keys of `length_log_prior`)."""
-    cuts = prepared.candidates
-    if prepared.strip.empty or len(scores.i) == 0:
-        return Decoded("", np.zeros(0), np.zeros(0, int), -np.inf)
-    lookup = {(a, b): n for n, (a, b) in enumerate(zip(scores.i, scores.j, strict=True))}
-    best: Decoded | None = None
+    return decode_batch(
+        [scores], [prepared], alphabet, length_log_prior, widths, width_weight=width_weight
+    )[0]
+
+
+def decode_batch(
+    scores: Sequence[WindowScores],
+    prepared: Sequence[Prepared],
+    alphabet: str,
+    length_log_prior: Mapping[int, float],
+    widths: WidthModel,
+    *,
+    width_weight: float = 1.0,
+) -> list[Decoded]:
+    """`decode` for many images, with one dynamic program per length for all of them."""
+    empty = Decoded("", np.zeros(0), np.zeros(0, int), -np.inf)
+    live = [
+        n
+        for n, (sc, prep) in enumerate(zip(scores, prepared, strict=True))
+        if not prep.strip.empty and len(sc.i)
+    ]
+    out = [empty] * len(scores)
+    if not live:
+        return out
+    parts = [scores[n] for n in live]
+    m = max(len(prepared[n].candidates) for n in live)
+    image = np.repeat(np.arange(len(live)), [len(sc.i) for sc in parts])
+    i = np.concatenate([sc.i for sc in parts])
+    j = np.concatenate([sc.j for sc in parts])
+    log_proba = np.concatenate([sc.log_proba for sc in parts])
+    window = np.zeros((len(live), m, m), int)
+    window[image, i, j] = np.arange(len(i))
+    starts, ends = np.zeros((len(live), m), bool), np.zeros((len(live), m), bool)
+    for row, n in enumerate(live):
+        starts[row, prepared[n].starts] = True
+        ends[row, prepared[n].ends] = True
     for k, log_prior in length_log_prior.items():
-        joint = _joint(scores, k, widths, width_weight)
+        rel = np.concatenate([sc.rel[k] for sc in parts])
+        joint = log_proba + width_weight * widths.log_prior(np.nan_to_num(rel, nan=1.0))
+        joint[np.isnan(rel)] = -np.inf
         best_char = joint.argmax(axis=1)
-        total, path = best_path(
-            _matrix(len(cuts), scores, joint.max(axis=1)),
-            k,
-            starts=prepared.starts,
-            ends=prepared.ends,
-        )
-        if path.size == 0:
-            continue
-        # Lengths are compared by mean window score so that longer readings are not penalised
-        # for having more (negative) terms.
-        rank = total / k + log_prior
-        if best is None or rank > best.score:
-            idx = [lookup[(a, b)] for a, b in zip(path[:-1], path[1:], strict=True)]
+        matrix = np.full((len(live), 1, m, m), -np.inf)
+        matrix[image, 0, i, j] = joint.max(axis=1)
+        totals, paths = best_paths(matrix, k, starts=starts, ends=ends)
+        for row, n in enumerate(live):
+            # Lengths are compared by mean window score so that longer readings are not
+            # penalised for having more (negative) terms.
+            rank = totals[row] / k + log_prior
+            if not np.isfinite(totals[row]) or rank <= out[n].score:
+                continue
+            path = paths[row]
+            idx = window[row, path[:-1], path[1:]]
             chars = best_char[idx]
-            text = "".join(alphabet[c] for c in chars)
-            probs = np.exp(scores.log_proba[idx, chars])
-            best = Decoded(text, probs, cuts[path], rank)
-    return best or Decoded("", np.zeros(0), np.zeros(0, int), -np.inf)
+            out[n] = Decoded(
+                "".join(alphabet[c] for c in chars),
+                np.exp(log_proba[idx, chars]),
+                prepared[n].candidates[path],
+                float(rank),
+            )
+    return out
 
 
 def align(

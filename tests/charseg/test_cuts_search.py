@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from charseg import best_path, candidate_cuts, window_pairs
+from charseg import best_path, best_paths, candidate_cuts, window_pairs
 
 
 def test_candidates_include_gap_middles_and_minima():
@@ -65,3 +65,23 @@ def test_best_path_reports_impossible_chains_and_bad_input():
         best_path(np.zeros((3, 3)), 0)
     with pytest.raises(ValueError, match="shape"):
         best_path(np.zeros((3, 4)), 1)
+
+
+def test_batched_paths_equal_single_ones_with_padding():
+    rng = np.random.default_rng(3)
+    k, size = 3, 9
+    batch = np.full((4, 1, size, size), -np.inf)
+    starts, ends = np.zeros((4, size), bool), np.zeros((4, size), bool)
+    singles = []
+    for b, m in enumerate([5, 9, 7, 4]):
+        scores = np.round(rng.normal(size=(m, m)), 1)  # ties happen
+        scores[np.tril_indices(m)] = -np.inf
+        batch[b, 0, :m, :m] = scores
+        starts[b, :2], ends[b, m - 2 : m] = True, True
+        singles.append(best_path(scores, k, starts=np.array([0, 1]), ends=np.array([m - 2, m - 1])))
+    totals, paths = best_paths(batch, k, starts=starts, ends=ends)
+    for b, (total, path) in enumerate(singles):
+        if path.size:
+            assert totals[b] == total and np.array_equal(paths[b], path)
+        else:
+            assert totals[b] == -np.inf

@@ -9,6 +9,7 @@ from charseg import ImageLoadError, load_pixels
 from classifier import GlyphClassifier, ModelFileError, StripClassifier
 from pipeline import CaptchaReader, DatasetError, ReaderConfig, evaluate, load_dataset
 from pipeline.dataset import Dataset
+from pipeline.search import decode, decode_batch, length_log_prior, score_windows
 from pipeline.training import choose_decode_weight, decode_texts
 from tests.conftest import TINY_READER
 
@@ -113,6 +114,18 @@ def test_stream_yields_errors_in_place_and_read_raises(tiny_reader, tiny_dataset
         tiny_reader.read(files)
     pixels = [load_pixels(p) for p in paths]
     assert [r.text for r in tiny_reader.read(pixels)] == [r.text for r in expected]
+
+
+def test_batch_decoding_equals_one_image_at_a_time(tiny_reader, tiny_dataset_dir):
+    prepared = tiny_reader.prepare(load_dataset(tiny_dataset_dir).paths[:12])
+    lengths = [sorted(tiny_reader.lengths)] * len(prepared)
+    scores = score_windows(tiny_reader.classifier, prepared, lengths, tiny_reader.config.segment)
+    args = (tiny_reader.alphabet, length_log_prior(tiny_reader.lengths), tiny_reader._widths())
+    together = decode_batch(scores, prepared, *args, width_weight=0.5)
+    for sc, prep, found in zip(scores, prepared, together, strict=True):
+        alone = decode(sc, prep, *args, width_weight=0.5)
+        assert (alone.text, alone.score) == (found.text, found.score)
+        assert np.array_equal(alone.cuts, found.cuts) and np.array_equal(alone.probs, found.probs)
 
 
 def test_untrained_reader_and_bad_inputs(tiny_reader, tiny_dataset_dir, tmp_path):
