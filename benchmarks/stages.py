@@ -9,9 +9,9 @@ import argparse
 import json
 import time
 
-from charseg import load_image, prepare
+from charseg import load_pixels, prepare
 from pipeline import CaptchaReader, list_images
-from pipeline.search import _windows, decode, length_log_prior, score_windows
+from pipeline.search import _windows, decode_batch, length_log_prior, score_windows
 from pipeline.windows import window_proba
 
 
@@ -35,8 +35,8 @@ def main() -> None:
     reader = CaptchaReader.load(args.model, runtime=args.runtime)
     clf, seg = reader.classifier, reader.config.segment
     paths = list_images(args.folder)[: args.images]
-    reader.read([load_image(p) for p in paths[:32]])  # warm up the traced graph
-    images, t_load = _timed(lambda: [load_image(p) for p in paths])
+    reader.read(paths[:32])  # warm up the traced graph
+    images, t_load = _timed(lambda: [load_pixels(p) for p in paths])
     prepared, t_prep = _timed(lambda: [prepare(im, seg) for im in images])
     lengths = sorted(reader.lengths)
     windows, t_windows = _timed(lambda: [_windows(p, lengths, seg)[:2] for p in prepared])
@@ -52,12 +52,14 @@ def main() -> None:
     scores = score_windows(clf, prepared, [lengths] * len(prepared), seg)
     prior = length_log_prior(reader.lengths)
     _, t_decode = _timed(
-        lambda: [
-            decode(
-                sc, p, clf.alphabet, prior, reader._widths(), width_weight=reader._decode_weight()
-            )
-            for sc, p in zip(scores, prepared, strict=True)
-        ]
+        lambda: decode_batch(
+            scores,
+            prepared,
+            clf.alphabet,
+            prior,
+            reader._widths(),
+            width_weight=reader._decode_weight(),
+        )
     )
     _, t_read = _timed(lambda: reader.read_prepared(prepared))
     n = len(images)

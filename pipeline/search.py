@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _EPS = 1e-7
+_DECODE_CHUNK = 32
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,20 @@ def decode_batch(
     *,
     width_weight: float = 1.0,
 ) -> list[Decoded]:
-    """`decode` for many images, with one dynamic program per length for all of them."""
+    """`decode` for many images, with one dynamic program per length for a few dozen at once."""
+    if len(scores) > _DECODE_CHUNK:  # the padded score matrices outgrow the CPU caches
+        return [
+            found
+            for lo in range(0, len(scores), _DECODE_CHUNK)
+            for found in decode_batch(
+                scores[lo : lo + _DECODE_CHUNK],
+                prepared[lo : lo + _DECODE_CHUNK],
+                alphabet,
+                length_log_prior,
+                widths,
+                width_weight=width_weight,
+            )
+        ]
     empty = Decoded("", np.zeros(0), np.zeros(0, int), -np.inf)
     live = [
         n
