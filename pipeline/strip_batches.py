@@ -193,6 +193,27 @@ class StripBatches(keras.utils.PyDataset):
             out = cv2.dilate(out, np.ones((3, 3), np.uint8)).reshape(strip.shape)
         elif u < aug.stroke:
             out = cv2.erode(out, np.ones((3, 3), np.uint8)).reshape(strip.shape)
+        if aug.lines > 0 and rng.random() < aug.lines:
+            out = _strike(out.astype(np.float32), rng)
         if aug.noise > 0:
             out = np.clip(out + rng.normal(0, aug.noise, out.shape), 0, 1)
         return out.astype(np.float32), windows
+
+
+def _strike(strip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random gently curved strike line drawn into the raw ink (channel 0) and, half the
+    time, cut out of the line-free ink (channel 1), as line removal does to a glyph stroke
+    that runs along a line."""
+    height, width = strip.shape[:2]
+    t = np.linspace(0.0, 1.0, 16)
+    x = rng.uniform(0.0, 0.3) * width + t * rng.uniform(0.5, 0.7) * width
+    ends = rng.uniform(0.15, 0.85, 2) * height
+    y = ends[0] + (ends[1] - ends[0]) * t + rng.uniform(-0.3, 0.3) * height * 4 * t * (1 - t)
+    points = np.round(np.stack([x, y], axis=1) * 16).astype(np.int32)
+    line = np.zeros((height, width), np.float32)
+    cv2.polylines(line, [points], False, 1.0, int(rng.integers(1, 3)), cv2.LINE_AA, shift=4)
+    out = strip.copy()
+    out[:, :, 0] = np.maximum(out[:, :, 0], line * rng.uniform(0.7, 1.0))
+    if rng.random() < 0.5:
+        out[:, :, 1] *= 1.0 - line
+    return out

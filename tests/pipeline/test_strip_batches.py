@@ -4,7 +4,7 @@ import pytest
 from charseg import model_free_cuts
 from classifier import AugmentConfig
 from pipeline import load_dataset
-from pipeline.strip_batches import StripBatches
+from pipeline.strip_batches import StripBatches, _strike
 from pipeline.windows import ink_extents
 
 
@@ -91,3 +91,17 @@ def test_no_reject_class_means_no_negatives(aligned):
             augment=AugmentConfig(),
             seed=0,
         )
+
+
+def test_strike_lines_add_raw_ink_and_sometimes_cut_the_line_free_ink():
+    rng = np.random.default_rng(0)
+    strip = np.zeros((32, 120, 2), np.float32)
+    strip[6:26, 10:110] = 0.5
+    cut = 0
+    for _ in range(20):
+        out = _strike(strip, rng)
+        assert out.shape == strip.shape and out.dtype == np.float32
+        assert (out[:, :, 0] >= strip[:, :, 0]).all() and (out[:, :, 0] > 0.5).any()
+        assert (out[:, :, 1] <= strip[:, :, 1]).all()
+        cut += bool((out[:, :, 1] < strip[:, :, 1]).any())
+    assert 3 <= cut <= 17  # about half of the lines
