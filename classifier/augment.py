@@ -40,7 +40,7 @@ class AugmentConfig:
     shift: float = 0.05
     stroke: float = 0.3
     noise: float = 0.05
-    lines: float = 0.0
+    lines: float = 0.5
 
     @property
     def enabled(self) -> bool:

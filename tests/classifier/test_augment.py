@@ -4,7 +4,7 @@ import tensorflow as tf
 
 from classifier import AugmentConfig, make_augmenter
 
-OFF = AugmentConfig(rotation=0, shear=0, zoom=0, shift=0, stroke=0, noise=0)
+OFF = AugmentConfig(rotation=0, shear=0, zoom=0, shift=0, stroke=0, noise=0, lines=0)
 
 
 def test_everything_off_is_identity():

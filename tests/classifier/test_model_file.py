@@ -35,7 +35,7 @@ def glyph_classifier():
         x,
         y,
         TrainConfig(
-            epochs=20, batch_size=16, learning_rate=1e-2, augment=AugmentConfig(0, 0, 0, 0, 0, 0)
+            epochs=20, batch_size=16, learning_rate=1e-2, augment=AugmentConfig(0, 0, 0, 0, 0, 0, 0)
         ),
     )
     return GlyphClassifier(model, "abc", 16, 1), x, y
