@@ -144,7 +144,7 @@ def _ink_levels(
     else:
         img8 = np.clip(image * 255.0 + 0.5, 0, 255).astype(np.uint8)
     if (
-        img8.shape[2] > 1
+        img8.shape[2] >= 3
         and np.array_equal(img8[:, :, 0], img8[:, :, 1])
         and np.array_equal(img8[:, :, 0], img8[:, :, 2])
     ):

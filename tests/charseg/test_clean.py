@@ -65,6 +65,14 @@ def test_uint8_and_float_images_clean_alike():
     assert np.array_equal(a.ink, b.ink) and np.array_equal(a.text, b.text)
 
 
+@pytest.mark.parametrize("channels", [2, 4])
+def test_gray_alpha_and_rgba_arrays_have_ink(channels):
+    img = np.full((30, 60, channels), 255, np.uint8)
+    img[8:22, 10:16] = 0  # equal channels: the gray-as-RGB check must not index a third
+    ink = ink_map(img)
+    assert ink[15, 12] > 0.8 and ink[2, 40] < 0.1
+
+
 def test_blank_image_has_no_ink():
     assert ink_map(np.ones((20, 20), np.float32)).max() == 0.0
 
