@@ -4,18 +4,57 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from .errors import ModelFileError
+from .model_file import load_model_file
 from .onnx_runtime import load_forward
 
 RUNTIMES = ("onnxruntime", "tensorflow")
 
 T = TypeVar("T")
+C = TypeVar("C", bound="FileClassifier")
+
+
+class FileClassifier:
+    """Base of both classifier dataclasses: their output count and loading from a file."""
+
+    alphabet: str
+    reject: bool
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of model outputs: the alphabet, plus one for the reject class."""
+        return len(self.alphabet) + int(self.reject)
+
+    @classmethod
+    def load(
+        cls: type[C], path: str | os.PathLike[str], *, runtime: str = "onnxruntime"
+    ) -> tuple[C, dict[str, Any]]:
+        """Load a classifier and the full metadata of its file.
+
+        `runtime` "onnxruntime" (default) reads with the file's ONNX graph (converted now for
+        files saved without one); "tensorflow" reads with the Keras model.
+        """
+        check_runtime(runtime)
+        model, meta = load_model_file(path)
+        return cls.from_file(path, model, meta, runtime=runtime), meta
+
+    @classmethod
+    def from_file(
+        cls: type[C],
+        path: str | os.PathLike[str],
+        model: keras.Model,
+        meta: dict[str, Any],
+        *,
+        runtime: str,
+    ) -> C:
+        """The classifier of a loaded model file (`load_model_file`'s network and metadata)."""
+        raise NotImplementedError
 
 
 def check_outputs(model: keras.Model, alphabet: str, reject: bool) -> None:

@@ -11,10 +11,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._shared import check_outputs, check_runtime, from_file, traced
+from ._shared import FileClassifier, check_outputs, from_file, traced
 from .errors import ModelFileError
 from .glyphs import normalize_glyphs
-from .model_file import load_model_file, save_model_file
+from .model_file import save_model_file
 from .onnx_runtime import to_onnx
 
 __all__ = ["GlyphClassifier"]
@@ -24,7 +24,7 @@ _ONNX_NAME = "glyph.onnx"
 
 
 @dataclass
-class GlyphClassifier:
+class GlyphClassifier(FileClassifier):
     """A glyph CNN and the alphabet of its outputs.
 
     Attributes
@@ -57,11 +57,6 @@ class GlyphClassifier:
     def input_shape(self) -> tuple[int, int, int]:
         """(height, width, channels) of one normalized glyph."""
         return (self.glyph_size, self.glyph_width or self.glyph_size, self.channels)
-
-    @property
-    def n_outputs(self) -> int:
-        """Number of model outputs: the alphabet, plus one for the reject class."""
-        return len(self.alphabet) + int(self.reject)
 
     def __post_init__(self) -> None:
         check_outputs(self.model, self.alphabet, self.reject)
@@ -118,19 +113,6 @@ class GlyphClassifier:
             **(extra or {}),
         }
         save_model_file(path, self.model, meta, {_ONNX_NAME: to_onnx(self.model, self._specs)})
-
-    @classmethod
-    def load(
-        cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime"
-    ) -> tuple[GlyphClassifier, dict[str, Any]]:
-        """Load a classifier and the full metadata of its file.
-
-        `runtime` "onnxruntime" (default) reads with the file's ONNX graph (converted now for
-        files saved without one); "tensorflow" reads with the Keras model.
-        """
-        check_runtime(runtime)
-        model, meta = load_model_file(path)
-        return cls.from_file(path, model, meta, runtime=runtime), meta
 
     @classmethod
     def from_file(

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._shared import check_outputs, check_runtime, from_file, traced
+from ._shared import FileClassifier, check_outputs, check_runtime, from_file, traced
 from .model_file import load_model_file, save_model_file
 from .onnx_runtime import to_onnx
 from .predictor import GlyphClassifier, _fit_channels
@@ -34,7 +34,7 @@ def padded_width(width: int, context: int) -> int:
 
 
 @dataclass
-class StripClassifier:
+class StripClassifier(FileClassifier):
     """A strip network (`classifier.strip_net`) and the alphabet of its outputs.
 
     Attributes
@@ -62,11 +62,6 @@ class StripClassifier:
     context: int
     reject: bool = False
     forward: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = field(default=None, repr=False)
-
-    @property
-    def n_outputs(self) -> int:
-        """Number of model outputs: the alphabet, plus one for the reject class."""
-        return len(self.alphabet) + int(self.reject)
 
     def __post_init__(self) -> None:
         check_outputs(self.model, self.alphabet, self.reject)
@@ -154,16 +149,6 @@ class StripClassifier:
             **(extra or {}),
         }
         save_model_file(path, self.model, meta, {_ONNX_NAME: to_onnx(self.model, self._specs)})
-
-    @classmethod
-    def load(
-        cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime"
-    ) -> tuple[StripClassifier, dict[str, Any]]:
-        """Load a classifier and the full metadata of its file (`runtime`: see
-        `GlyphClassifier.load`)."""
-        check_runtime(runtime)
-        model, meta = load_model_file(path)
-        return cls.from_file(path, model, meta, runtime=runtime), meta
 
     @classmethod
     def from_file(

@@ -358,8 +358,9 @@ class CaptchaReader:
         lengths = [sorted(set(self.lengths) | {len(label)}) for label in labels]
         scores = score_windows(classifier, prepared, lengths, self.config.segment)
         firsts = self._first_pass(prepared)
-        searched = self._decode(scores, prepared)
-        readings = [first or found for first, found in zip(firsts, searched, strict=True)]
+        todo = [n for n, first in enumerate(firsts) if first is None]
+        searched = iter(self._decode([scores[n] for n in todo], [prepared[n] for n in todo]))
+        readings = [first or next(searched) for first in firsts]
         references = []
         for prep, sc, label in zip(prepared, scores, labels, strict=True):
             label_index = np.array([index[c] for c in label], int)

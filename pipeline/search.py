@@ -114,11 +114,12 @@ def score_windows(
     return out
 
 
-def _joint(scores: WindowScores, k: int, widths: WidthModel, width_weight: float) -> np.ndarray:
-    """Log-probability plus weighted width prior of every (window, class), -inf if not allowed."""
-    rel = scores.rel[k]
-    prior = widths.log_prior(np.nan_to_num(rel, nan=1.0))
-    joint = scores.log_proba + width_weight * prior
+def _joint(
+    log_proba: np.ndarray, rel: np.ndarray, widths: WidthModel, width_weight: float
+) -> np.ndarray:
+    """Log-probability plus weighted width prior of every (window, class), -inf where the
+    window's relative width `rel` is NaN (not allowed)."""
+    joint = log_proba + width_weight * widths.log_prior(np.nan_to_num(rel, nan=1.0))
     joint[np.isnan(rel)] = -np.inf
     return joint
 
@@ -202,8 +203,7 @@ def decode_batch(
         ends[row, prepared[n].ends] = True
     for k, log_prior in length_log_prior.items():
         rel = np.concatenate([sc.rel[k] for sc in parts])
-        joint = log_proba + width_weight * widths.log_prior(np.nan_to_num(rel, nan=1.0))
-        joint[np.isnan(rel)] = -np.inf
+        joint = _joint(log_proba, rel, widths, width_weight)
         best_char = joint.argmax(axis=1)
         matrix = np.full((len(live), 1, m, m), -np.inf)
         matrix[image, 0, i, j] = joint.max(axis=1)
@@ -244,7 +244,7 @@ def align(
     k = len(label_index)
     if prepared.strip.empty or len(scores.i) == 0:
         return None
-    values = _joint(scores, k, widths, width_weight)[:, label_index].T
+    values = _joint(scores.log_proba, scores.rel[k], widths, width_weight)[:, label_index].T
     _, path = best_path(
         _matrix(len(prepared.candidates), scores, values),
         k,
