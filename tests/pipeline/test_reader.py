@@ -128,6 +128,34 @@ def test_batch_decoding_equals_one_image_at_a_time(tiny_reader, tiny_dataset_dir
         assert np.array_equal(alone.cuts, found.cuts) and np.array_equal(alone.probs, found.probs)
 
 
+def test_lengths_compete_by_total_score_plus_length_prior(tiny_reader, tiny_dataset_dir):
+    prepared = tiny_reader.prepare(load_dataset(tiny_dataset_dir).paths[:12])
+    lengths = sorted(tiny_reader.lengths)
+    scores = score_windows(
+        tiny_reader.classifier, prepared, [lengths] * len(prepared), tiny_reader.config.segment
+    )
+    prior = length_log_prior(tiny_reader.lengths)
+    widths = tiny_reader._widths()
+    found = decode_batch(scores, prepared, tiny_reader.alphabet, prior, widths, width_weight=0.0)
+    for n, best in enumerate(found):
+        # Without the width prior a reading's score is its summed log-probability...
+        total = float(np.log(best.probs).sum()) + prior[len(best.text)]
+        assert best.score == pytest.approx(total, abs=1e-4)
+        # ...and it is the best over the lengths, each decoded alone.
+        alone = [
+            decode(
+                scores[n],
+                prepared[n],
+                tiny_reader.alphabet,
+                {k: prior[k]},
+                widths,
+                width_weight=0.0,
+            ).score
+            for k in lengths
+        ]
+        assert best.score == pytest.approx(max(alone))
+
+
 def test_untrained_reader_and_bad_inputs(tiny_reader, tiny_dataset_dir, tmp_path):
     with pytest.raises(RuntimeError, match="not trained"):
         CaptchaReader().read([np.ones((10, 10))])
