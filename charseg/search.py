@@ -64,8 +64,9 @@ def best_paths(
     ----------
     scores : ndarray of shape (B, T, m, m), T = 1 or n_chars
     n_chars : int
-    starts, ends : ndarray of shape (B, m), bool
-        Cuts where each image's chain may begin and end.
+    starts, ends : ndarray of shape (B, m), bool or float
+        Cuts where each image's chain may begin and end (bool), or the score added for
+        beginning or ending at each cut (float, ``-inf`` where not allowed).
 
     Returns
     -------
@@ -74,13 +75,17 @@ def best_paths(
     paths : ndarray of shape (B, n_chars + 1), int
     """
     batch, positions, m, _ = scores.shape
-    best = np.where(starts, 0.0, -np.inf)
+    if starts.dtype == bool:
+        starts = np.where(starts, 0.0, -np.inf)
+    if ends.dtype == bool:
+        ends = np.where(ends, 0.0, -np.inf)
+    best = starts.astype(np.float64)
     back = np.zeros((n_chars, batch, m), int)
     for t in range(n_chars):
         total = best[:, :, None] + scores[:, min(t, positions - 1)]
         back[t] = total.argmax(axis=1)
         best = total.max(axis=1)
-    best = np.where(ends, best, -np.inf)
+    best = best + ends
     rows = np.arange(batch)
     paths = np.zeros((batch, n_chars + 1), int)
     paths[:, -1] = best.argmax(axis=1)

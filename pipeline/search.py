@@ -43,12 +43,15 @@ class WindowScores:
     log_proba : ndarray of shape (n, A), float32
     rel : dict of int to ndarray of shape (n,)
         Relative width of each window for each character count (NaN = outside the bounds).
+    log_reject : ndarray of shape (n,), optional
+        Log-probability of the reject class (badly cut windows), when the classifier has one.
     """
 
     i: np.ndarray
     j: np.ndarray
     log_proba: np.ndarray
     rel: dict[int, np.ndarray]
+    log_reject: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -106,10 +109,16 @@ def score_windows(
         specs.append((i, j, rel))
     proba = window_proba(classifier, strips, los, his, context=config.context_columns)
     log_proba = np.log(proba[:, : len(classifier.alphabet)] + _EPS)
+    log_reject = np.log(proba[:, -1] + _EPS) if classifier.reject else None
     out = []
     start = 0
     for i, j, rel in specs:
-        out.append(WindowScores(i, j, log_proba[start : start + len(i)], rel))
+        part = slice(start, start + len(i))
+        out.append(
+            WindowScores(
+                i, j, log_proba[part], rel, None if log_reject is None else log_reject[part]
+            )
+        )
         start += len(i)
     return out
 
@@ -198,10 +207,7 @@ def decode_batch(
     log_proba = np.concatenate([sc.log_proba for sc in parts])
     window = np.zeros((len(live), m, m), int)
     window[image, i, j] = np.arange(len(i))
-    starts, ends = np.zeros((len(live), m), bool), np.zeros((len(live), m), bool)
-    for row, n in enumerate(live):
-        starts[row, prepared[n].starts] = True
-        ends[row, prepared[n].ends] = True
+    starts, ends = _end_scores([scores[n] for n in live], [prepared[n] for n in live], m)
     for k, log_prior in length_log_prior.items():
         rel = np.concatenate([sc.rel[k] for sc in parts])
         joint = _joint(log_proba, rel, widths, width_weight)
@@ -227,6 +233,29 @@ def decode_batch(
                 float(rank),
             )
     return out
+
+
+def _end_scores(
+    scores: Sequence[WindowScores], prepared: Sequence[Prepared], m: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scores (B, m) of beginning and ending the chain of glyphs at each cut.
+
+    0 inside the end zones (`Prepared.starts`, `ends`). Beyond them, the ink before the first
+    cut or after the last one may be left unread as junk (a line remnant, a stray mark) at the
+    cost of the reject class's log-probability for that stretch as one window, when the
+    classifier has a reject class and that window was scored.
+    """
+    starts = np.full((len(prepared), m), -np.inf)
+    ends = np.full((len(prepared), m), -np.inf)
+    for row, (sc, prep) in enumerate(zip(scores, prepared, strict=True)):
+        if sc.log_reject is not None:
+            last = len(prep.candidates) - 1
+            head, tail = sc.i == 0, sc.j == last
+            starts[row, sc.j[head]] = sc.log_reject[head]
+            ends[row, sc.i[tail]] = sc.log_reject[tail]
+        starts[row, prep.starts] = 0.0
+        ends[row, prep.ends] = 0.0
+    return starts, ends
 
 
 def align(

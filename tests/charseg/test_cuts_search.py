@@ -85,3 +85,21 @@ def test_batched_paths_equal_single_ones_with_padding():
             assert totals[b] == total and np.array_equal(paths[b], path)
         else:
             assert totals[b] == -np.inf
+
+
+def test_start_and_end_scores_steer_the_chain():
+    scores = np.full((4, 4), -np.inf)
+    scores[0, 2], scores[1, 2], scores[2, 3], scores[1, 3] = -1.0, -0.5, -1.0, -3.0
+    allowed = np.zeros((1, 4), bool)
+    allowed[0, [0, 1]] = True
+    last = np.zeros((1, 4), bool)
+    last[0, 3] = True
+    totals, paths = best_paths(scores[None, None], 2, starts=allowed, ends=last)
+    assert totals[0] == -1.5 and paths[0].tolist() == [1, 2, 3]
+    # Beginning at cut 1 now costs 2: the chain begins at cut 0 instead.
+    start_scores = np.where(allowed, 0.0, -np.inf)
+    start_scores[0, 1] = -2.0
+    totals, paths = best_paths(
+        scores[None, None], 2, starts=start_scores, ends=np.where(last, 0.0, -np.inf)
+    )
+    assert totals[0] == -2.0 and paths[0].tolist() == [0, 2, 3]

@@ -9,7 +9,7 @@ from charseg import ImageLoadError, load_pixels
 from classifier import GlyphClassifier, ModelFileError, StripClassifier
 from pipeline import CaptchaReader, DatasetError, ReaderConfig, evaluate, load_dataset
 from pipeline.dataset import Dataset
-from pipeline.search import decode, decode_batch, length_log_prior, score_windows
+from pipeline.search import _end_scores, decode, decode_batch, length_log_prior, score_windows
 from pipeline.training import choose_decode_weight, decode_texts
 from tests.conftest import TINY_READER
 
@@ -154,6 +154,29 @@ def test_lengths_compete_by_total_score_plus_length_prior(tiny_reader, tiny_data
             for k in lengths
         ]
         assert best.score == pytest.approx(max(alone))
+
+
+def test_ink_beyond_the_end_zones_may_be_left_as_junk_at_the_reject_cost(
+    tiny_reader, tiny_dataset_dir
+):
+    prepared = tiny_reader.prepare(load_dataset(tiny_dataset_dir).paths[:6])
+    lengths = [sorted(tiny_reader.lengths)] * len(prepared)
+    scores = score_windows(tiny_reader.classifier, prepared, lengths, tiny_reader.config.segment)
+    m = max(len(p.candidates) for p in prepared)
+    starts, ends = _end_scores(scores, prepared, m)
+    assert tiny_reader.classifier.reject
+    for row, (sc, prep) in enumerate(zip(scores, prepared, strict=True)):
+        last = len(prep.candidates) - 1
+        expected_start, expected_end = np.full(m, -np.inf), np.full(m, -np.inf)
+        for i, j, rej in zip(sc.i, sc.j, sc.log_reject, strict=True):
+            if i == 0:
+                expected_start[j] = rej
+            if j == last:
+                expected_end[i] = rej
+        expected_start[prep.starts], expected_end[prep.ends] = 0.0, 0.0
+        assert np.array_equal(starts[row], expected_start)
+        assert np.array_equal(ends[row], expected_end)
+        assert np.all(starts[row][np.isfinite(starts[row])] <= 0)
 
 
 def test_untrained_reader_and_bad_inputs(tiny_reader, tiny_dataset_dir, tmp_path):
