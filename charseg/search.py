@@ -46,10 +46,10 @@ def best_path(
     if scores.ndim != 3 or scores.shape[1] != scores.shape[2]:
         raise ValueError(f"scores must have shape (m, m) or (k, m, m), got {scores.shape}")
     m = scores.shape[1]
-    start_mask, end_mask = np.zeros((1, m), bool), np.zeros((1, m), bool)
-    start_mask[0, [0] if starts is None else np.asarray(starts, int)] = True
-    end_mask[0, [m - 1] if ends is None else np.asarray(ends, int)] = True
-    totals, paths = best_paths(scores[None], n_chars, starts=start_mask, ends=end_mask)
+    start_scores, end_scores = np.full((1, m), -np.inf), np.full((1, m), -np.inf)
+    start_scores[0, [0] if starts is None else np.asarray(starts, int)] = 0.0
+    end_scores[0, [m - 1] if ends is None else np.asarray(ends, int)] = 0.0
+    totals, paths = best_paths(scores[None], n_chars, starts=start_scores, ends=end_scores)
     if not np.isfinite(totals[0]):
         return -np.inf, np.zeros(0, int)
     return float(totals[0]), paths[0]
@@ -64,9 +64,9 @@ def best_paths(
     ----------
     scores : ndarray of shape (B, T, m, m), T = 1 or n_chars
     n_chars : int
-    starts, ends : ndarray of shape (B, m), bool or float
-        Cuts where each image's chain may begin and end (bool), or the score added for
-        beginning or ending at each cut (float, ``-inf`` where not allowed).
+    starts, ends : ndarray of shape (B, m), float
+        Score added for beginning or ending each image's chain at each cut (0 for a plain
+        zone, ``-inf`` where the chain may not begin or end).
 
     Returns
     -------
@@ -75,11 +75,7 @@ def best_paths(
     paths : ndarray of shape (B, n_chars + 1), int
     """
     batch, positions, m, _ = scores.shape
-    if starts.dtype == bool:
-        starts = np.where(starts, 0.0, -np.inf)
-    if ends.dtype == bool:
-        ends = np.where(ends, 0.0, -np.inf)
-    best = starts.astype(np.float64)
+    best = np.asarray(starts, np.float64)
     back = np.zeros((n_chars, batch, m), int)
     for t in range(n_chars):
         total = best[:, :, None] + scores[:, min(t, positions - 1)]

@@ -207,7 +207,10 @@ def decode_batch(
     log_proba = np.concatenate([sc.log_proba for sc in parts])
     window = np.zeros((len(live), m, m), int)
     window[image, i, j] = np.arange(len(i))
-    starts, ends = _end_scores([scores[n] for n in live], [prepared[n] for n in live], m)
+    starts, ends = _end_scores(parts, [prepared[n] for n in live], m)
+    # Lengths compete by total score (log-probabilities plus weighted width log-densities)
+    # plus the length log-prior. A per-character mean let a reading drop a hard glyph at an
+    # end or merge two (generated 4-6 characters: 91.5% whole instead of 94.0%, BENCHMARKS.md).
     for k, log_prior in length_log_prior.items():
         rel = np.concatenate([sc.rel[k] for sc in parts])
         joint = _joint(log_proba, rel, widths, width_weight)
@@ -216,10 +219,6 @@ def decode_batch(
         matrix[image, 0, i, j] = joint.max(axis=1)
         totals, paths = best_paths(matrix, k, starts=starts, ends=ends)
         for row, n in enumerate(live):
-            # Lengths are compared by total score (log-probabilities plus the weighted width
-            # log-densities) plus the length log-prior. A per-character mean let a reading
-            # drop a hard glyph at an end or merge two glyphs: 31.5-91.5% instead of
-            # 33.5-94.0% whole on generated schemes of 4-6 characters (BENCHMARKS.md).
             rank = totals[row] + log_prior
             if not np.isfinite(totals[row]) or rank <= out[n].score:
                 continue

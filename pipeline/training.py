@@ -34,7 +34,7 @@ from classifier import (
 )
 
 from .checkpoint import Checkpoint, TrainingState
-from .search import align, decode, length_log_prior, score_windows
+from .search import align, decode_batch, length_log_prior, score_windows
 from .strip_batches import StripBatches, bad_windows, training_windows
 from .widths import WidthModel
 from .windows import glyph_batches
@@ -467,11 +467,10 @@ def decode_texts(
     prior = length_log_prior(lengths)
     texts: dict[float, list[str]] = {w: [] for w in weights}
     per_image = [sorted(lengths)] * len(prepared)
-    for prep, sc in _scored(classifier, prepared, per_image, seg, "reading", progress):
+    for part, scores in _scored(classifier, prepared, per_image, seg, "reading", progress):
         for w in weights:
-            texts[w].append(
-                decode(sc, prep, classifier.alphabet, prior, widths, width_weight=w).text
-            )
+            found = decode_batch(scores, part, classifier.alphabet, prior, widths, width_weight=w)
+            texts[w].extend(f.text for f in found)
     return texts
 
 
@@ -495,25 +494,25 @@ def choose_decode_weight(
 
 
 def _scored(classifier, prepared, lengths, seg, desc, progress, chunk=128):
-    """(prepared image, its WindowScores) pairs, classified `chunk` images at a time."""
+    """(prepared images, their WindowScores), `chunk` images classified at a time."""
     bar = tqdm(total=len(prepared), desc=desc, unit="img", disable=not progress, leave=False)
     for lo in range(0, len(prepared), chunk):
         part = prepared[lo : lo + chunk]
-        scores = score_windows(classifier, part, lengths[lo : lo + chunk], seg)
-        yield from zip(part, scores, strict=True)
+        yield part, score_windows(classifier, part, lengths[lo : lo + chunk], seg)
         bar.update(len(part))
     bar.close()
 
 
 def _align_all(classifier, prepared, label_idx, seg, widths, width_weight, progress):
     per_image = [[len(lab)] for lab in label_idx]
+    pairs = [
+        (prep, sc)
+        for part, scores in _scored(classifier, prepared, per_image, seg, "aligning", progress)
+        for prep, sc in zip(part, scores, strict=True)
+    ]
     return [
         align(sc, prep, lab, widths, width_weight=width_weight)
-        for (prep, sc), lab in zip(
-            _scored(classifier, prepared, per_image, seg, "aligning", progress),
-            label_idx,
-            strict=True,
-        )
+        for (prep, sc), lab in zip(pairs, label_idx, strict=True)
     ]
 
 

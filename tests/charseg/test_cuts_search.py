@@ -79,7 +79,9 @@ def test_batched_paths_equal_single_ones_with_padding():
         batch[b, 0, :m, :m] = scores
         starts[b, :2], ends[b, m - 2 : m] = True, True
         singles.append(best_path(scores, k, starts=np.array([0, 1]), ends=np.array([m - 2, m - 1])))
-    totals, paths = best_paths(batch, k, starts=starts, ends=ends)
+    totals, paths = best_paths(
+        batch, k, starts=np.where(starts, 0.0, -np.inf), ends=np.where(ends, 0.0, -np.inf)
+    )
     for b, (total, path) in enumerate(singles):
         if path.size:
             assert totals[b] == total and np.array_equal(paths[b], path)
@@ -90,16 +92,11 @@ def test_batched_paths_equal_single_ones_with_padding():
 def test_start_and_end_scores_steer_the_chain():
     scores = np.full((4, 4), -np.inf)
     scores[0, 2], scores[1, 2], scores[2, 3], scores[1, 3] = -1.0, -0.5, -1.0, -3.0
-    allowed = np.zeros((1, 4), bool)
-    allowed[0, [0, 1]] = True
-    last = np.zeros((1, 4), bool)
-    last[0, 3] = True
-    totals, paths = best_paths(scores[None, None], 2, starts=allowed, ends=last)
+    start_scores = np.array([[0.0, 0.0, -np.inf, -np.inf]])
+    end_scores = np.array([[-np.inf, -np.inf, -np.inf, 0.0]])
+    totals, paths = best_paths(scores[None, None], 2, starts=start_scores, ends=end_scores)
     assert totals[0] == -1.5 and paths[0].tolist() == [1, 2, 3]
     # Beginning at cut 1 now costs 2: the chain begins at cut 0 instead.
-    start_scores = np.where(allowed, 0.0, -np.inf)
     start_scores[0, 1] = -2.0
-    totals, paths = best_paths(
-        scores[None, None], 2, starts=start_scores, ends=np.where(last, 0.0, -np.inf)
-    )
+    totals, paths = best_paths(scores[None, None], 2, starts=start_scores, ends=end_scores)
     assert totals[0] == -2.0 and paths[0].tolist() == [0, 2, 3]
