@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from charseg import ImageLoadError, load_pixels
-from classifier import GlyphClassifier, ModelFileError, StripClassifier
+from classifier import AugmentConfig, GlyphClassifier, ModelFileError, StripClassifier
 from pipeline import CaptchaReader, DatasetError, ReaderConfig, evaluate, load_dataset
 from pipeline.dataset import Dataset
 from pipeline.search import _end_scores, decode, decode_batch, length_log_prior, score_windows
@@ -31,8 +31,13 @@ def test_tiny_training_learns_something(tiny_reader, tiny_dataset_dir):
 
 
 def test_glyph_network_reader_trains_saves_and_loads(tiny_dataset_dir, tmp_path):
+    # Without augmentation: the glyph network's TensorFlow augmenter draws unseeded random
+    # numbers, and with it this tiny run read 28-86% of the characters (augmentation has its
+    # own tests); without it, 91% every time.
     config = dataclasses.replace(
-        TINY_READER, model=dataclasses.replace(TINY_READER.model, network="glyph")
+        TINY_READER,
+        model=dataclasses.replace(TINY_READER.model, network="glyph"),
+        augment=AugmentConfig(0, 0, 0, 0, 0, 0, 0),
     )
     reader = CaptchaReader(config)
     ds = load_dataset(tiny_dataset_dir)
