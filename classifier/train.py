@@ -64,7 +64,9 @@ def fit(
     data = data.batch(config.batch_size)
     if config.augment.enabled:
         augment = make_augmenter(config.augment, seed=config.seed)
-        data = data.map(lambda a, b: (augment(a), b), num_parallel_calls=tf.data.AUTOTUNE)
+        # One batch at a time: the augmenter's random ops draw from the seeded global stream,
+        # and parallel calls would hand out the draws in scheduling order (not reproducible).
+        data = data.map(lambda a, b: (augment(a), b))
     data = data.prefetch(tf.data.AUTOTUNE)
     val = None
     if validation is not None and len(validation[0]):
