@@ -505,11 +505,11 @@ def _scored(classifier, prepared, lengths, seg, desc, progress, chunk=128):
 
 def _align_all(classifier, prepared, label_idx, seg, widths, width_weight, progress):
     per_image = [[len(lab)] for lab in label_idx]
-    pairs = [
+    pairs = (
         (prep, sc)
         for part, scores in _scored(classifier, prepared, per_image, seg, "aligning", progress)
         for prep, sc in zip(part, scores, strict=True)
-    ]
+    )
     return [
         align(sc, prep, lab, widths, width_weight=width_weight)
         for (prep, sc), lab in zip(pairs, label_idx, strict=True)
