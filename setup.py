@@ -3,7 +3,7 @@
 All version pins of the project live here.
 """
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 setup(
     name="captcha-cnn",
@@ -11,7 +11,7 @@ setup(
     description="Segmentation-first text-captcha reader with a small per-character CNN",
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
-    packages=["charseg", "classifier", "pipeline"],
+    packages=find_packages(include=["charseg", "classifier", "pipeline", "pipeline.*"]),
     python_requires=">=3.10",
     install_requires=[
         "numpy>=1.26",

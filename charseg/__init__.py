@@ -13,13 +13,15 @@ from .clean import (
     stroke_width,
 )
 from .cuts import candidate_cuts, window_pairs
-from .errors import ImageLoadError
+from .errors import ImageLoadError, PathError
 from .load import MAX_PIXELS, load_image, load_pixels
 from .search import best_path, best_paths
 from .segment import (
+    Box,
     Prepared,
     Segmentation,
     SegmentConfig,
+    WidthBounds,
     allowed_windows,
     boxes_from_cuts,
     cut_cost_scores,
@@ -28,19 +30,32 @@ from .segment import (
     prepare,
     segment,
 )
-from .strip import Strip, make_strip, tighten, window
+from .strip import (
+    STRIP_CHANNELS,
+    Strip,
+    StripConfig,
+    ink_extents,
+    make_strip,
+    tighten,
+    window,
+)
 
 __all__ = [
-    "allowed_windows",
     "BINARIZERS",
+    "Box",
     "CleanConfig",
     "Cleaned",
     "ImageLoadError",
     "MAX_PIXELS",
+    "PathError",
     "Prepared",
+    "STRIP_CHANNELS",
     "SegmentConfig",
     "Segmentation",
     "Strip",
+    "StripConfig",
+    "WidthBounds",
+    "allowed_windows",
     "best_path",
     "best_paths",
     "binarize",
@@ -49,6 +64,7 @@ __all__ = [
     "clean",
     "cut_cost_scores",
     "guess_count",
+    "ink_extents",
     "ink_map",
     "keep_substantial",
     "load_image",

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from skimage.filters import threshold_otsu, threshold_sauvola
 
 __all__ = [
     "CleanConfig",
@@ -54,6 +53,15 @@ class CleanConfig:
     min_component : float
         Components of the line-free text smaller than this fraction of the largest one are
         dropped from it (noise left after line removal); the raw ink keeps them.
+    fragment_factor : float
+        Pieces left by line removal smaller than this many times the speck area are dropped.
+    ink_floor : float
+        No binarizer threshold is lower than this ink value (faint haze is never text).
+    scale_quantile : float
+        The ink map is scaled so that this quantile of the background distances becomes 1
+        (a few outliers do not set the scale).
+    min_contrast : int
+        An image whose scale distance (of 255) is below this has no ink at all: blank.
     """
 
     background_window: float = 0.8
@@ -65,6 +73,10 @@ class CleanConfig:
     min_line_length: float = 0.3
     denoise: int = 3
     min_component: float = 0.05
+    fragment_factor: float = 4.0
+    ink_floor: float = 0.1
+    scale_quantile: float = 0.997
+    min_contrast: int = 8
 
     def __post_init__(self) -> None:
         if self.binarizer not in BINARIZERS:
@@ -97,19 +109,30 @@ class Cleaned:
     mask: np.ndarray
     text: np.ndarray
 
+    def planes(self) -> np.ndarray:
+        """The ink as a strip's channels: raw ink, and ink of the glyph strokes (of the whole
+        mask when line removal left nothing).
 
-def ink_map(image: np.ndarray, *, background_window: float = 0.8, denoise: int = 0) -> np.ndarray:
+        Returns
+        -------
+        ndarray of shape (H, W, 2), float32
+        """
+        strokes = self.text if self.text.any() else self.mask
+        return np.stack([self.ink, strokes * self.ink], axis=2).astype(np.float32)
+
+
+def ink_map(image: np.ndarray, config: CleanConfig | None = None) -> np.ndarray:
     """Ink strength as the colour distance from the local background.
+
+    Uses `config.background_window` (0: the border's median colour), `config.denoise` (a
+    median filter before the ink is scaled, so that dot noise neither shows as ink nor sets
+    the scale), `config.scale_quantile` and `config.min_contrast`.
 
     Parameters
     ----------
     image : ndarray of shape (H, W, 3) or (H, W), float in [0, 1] or uint8
         Float images are quantized to 8 bits first.
-    background_window : float
-        Median window side as a fraction of the height; 0 uses the border's median colour.
-    denoise : int
-        Side of a median filter applied before the ink is scaled to [0, 1] (0 = none), so
-        that dot noise neither shows as ink nor sets the scale.
+    config : CleanConfig, optional
 
     Returns
     -------
@@ -117,17 +140,17 @@ def ink_map(image: np.ndarray, *, background_window: float = 0.8, denoise: int =
 
     Examples
     --------
-    >>> img = np.ones((20, 30, 3), np.float32); img[5:15, 10:12] = 0.0
+    >>> img = np.ones((20, 30, 3), np.float32); img[5:15, 10:13] = 0.0
     >>> ink = ink_map(img)
     >>> bool(ink[10, 11] > 0.9 and ink[2, 2] < 0.1)
     True
     """
-    levels, scale, _ = _ink_levels(image, background_window=background_window, denoise=denoise)
+    levels, scale, _ = _ink_levels(image, config or CleanConfig())
     return cv2.LUT(levels, scale)
 
 
 def _ink_levels(
-    image: np.ndarray, *, background_window: float, denoise: int
+    image: np.ndarray, config: CleanConfig
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ink map as 8-bit distances from the background, the ink value of each distance
     (ink = scale[levels]) and how many pixels have each distance.
@@ -150,20 +173,20 @@ def _ink_levels(
     ):
         img8 = img8[:, :, :1]  # gray stored as RGB: one channel does
     height, width, channels = img8.shape
-    if background_window > 0 and min(height, width) > 3:
-        bg = _median_background(img8, background_window)
+    if config.background_window > 0 and min(height, width) > 3:
+        bg = _median_background(img8, config.background_window)
     else:
         border = np.concatenate([img8[0], img8[-1], img8[:, 0], img8[:, -1]])
         colour = np.round(np.median(border, axis=0)).astype(np.uint8)
         bg = np.ascontiguousarray(np.broadcast_to(colour, img8.shape))
     dist = cv2.absdiff(np.ascontiguousarray(img8), bg).reshape(height, width, channels)
     levels = np.ascontiguousarray(dist.max(axis=2) if channels > 1 else dist[:, :, 0])
-    if denoise > 1:
-        levels = cv2.medianBlur(levels, denoise)
+    if config.denoise > 1:
+        levels = cv2.medianBlur(levels, config.denoise)
     counts = cv2.calcHist([levels], [0], None, [256], [0, 256]).ravel().astype(np.int64)
-    # The 99.7th percentile of the distances sets the scale (a few outliers do not).
-    top = float(np.searchsorted(np.cumsum(counts), int(0.997 * (levels.size - 1)), side="right"))
-    if top < 8.0:  # no contrast at all: a blank image
+    rank = int(config.scale_quantile * (levels.size - 1))
+    top = float(np.searchsorted(np.cumsum(counts), rank, side="right"))
+    if top < config.min_contrast:  # no contrast at all: a blank image
         return levels, np.zeros(256, np.float32), counts
     scale = np.clip(np.arange(256, dtype=np.float32) / top, 0.0, 1.0).astype(np.float32)
     return levels, scale, counts
@@ -191,49 +214,59 @@ def _median_background(img8: np.ndarray, window: float) -> np.ndarray:
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, channels)
 
 
-def _otsu(ink: np.ndarray) -> np.ndarray:
+def _filters():
+    """scikit-image's thresholds, imported on first use: they load SciPy, half a second that
+    commands which never binarize (`--help`, `generate`) should not pay."""
+    import skimage.filters
+
+    return skimage.filters
+
+
+def _otsu(ink: np.ndarray, floor: float) -> np.ndarray:
     if float(ink.max()) <= 0.0:
         return np.zeros(ink.shape, bool)
-    return ink > max(threshold_otsu(ink), 0.1)
+    return ink > max(_filters().threshold_otsu(ink), floor)
 
 
-def _otsu_of_levels(ink: np.ndarray, scale: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """`_otsu(ink)` from the level histogram of `_ink_levels` (the same 256 bins over the
-    ink's range, binned per level instead of per pixel)."""
+def _otsu_of_levels(
+    ink: np.ndarray, scale: np.ndarray, counts: np.ndarray, floor: float
+) -> np.ndarray:
+    """`_otsu(ink, floor)` from the level histogram of `_ink_levels` (the same 256 bins over
+    the ink's range, binned per level instead of per pixel)."""
     values, weights = scale[counts > 0], counts[counts > 0]
     lo, hi = values.min(), values.max()
     if hi <= 0.0:
         return np.zeros(ink.shape, bool)
     if lo == hi:
-        return ink > max(float(lo), 0.1)
+        return ink > max(float(lo), floor)
     # The edges and half-open bins of np.histogram, as threshold_otsu's histogram has them.
     edges = np.linspace(lo, hi, 257, endpoint=True, dtype=np.result_type(lo, hi, values))
     bins = np.minimum(np.searchsorted(edges, values, side="right") - 1, 255)
     hist = np.bincount(bins, weights=weights, minlength=256)
-    threshold = threshold_otsu(hist=(hist, (edges[:-1] + edges[1:]) / 2.0))
-    return ink > max(float(threshold), 0.1)
+    threshold = _filters().threshold_otsu(hist=(hist, (edges[:-1] + edges[1:]) / 2.0))
+    return ink > max(float(threshold), floor)
 
 
-def _sauvola(ink: np.ndarray) -> np.ndarray:
+def _sauvola(ink: np.ndarray, floor: float) -> np.ndarray:
     window = max(3, (ink.shape[0] // 2) | 1)
-    return (ink > threshold_sauvola(ink, window_size=window)) & (ink > 0.1)
+    return (ink > _filters().threshold_sauvola(ink, window_size=window)) & (ink > floor)
 
 
-#: Binarizers by name: each maps an ink map to a boolean mask.
+#: Binarizers by name: each maps an ink map and the ink floor to a boolean mask.
 BINARIZERS = {"otsu": _otsu, "sauvola": _sauvola}
 
 
-def binarize(ink: np.ndarray, *, method: str = "otsu") -> np.ndarray:
-    """Threshold an ink map with a binarizer from `BINARIZERS`.
+def binarize(ink: np.ndarray, config: CleanConfig | None = None) -> np.ndarray:
+    """Threshold an ink map with the binarizer `config.binarizer`, never below
+    `config.ink_floor`.
 
     Examples
     --------
     >>> binarize(np.array([[0.0, 0.9], [0.1, 1.0]], np.float32)).tolist()
     [[False, True], [False, True]]
     """
-    if method not in BINARIZERS:
-        raise ValueError(f"method={method!r} is unknown; valid names: {sorted(BINARIZERS)}")
-    return BINARIZERS[method](ink)
+    config = config or CleanConfig()
+    return BINARIZERS[config.binarizer](ink, config.ink_floor)
 
 
 def _components(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -343,36 +376,37 @@ def clean(image: np.ndarray, config: CleanConfig | None = None) -> Cleaned:
     Cleaned
     """
     config = config or CleanConfig()
-    levels, scale, counts = _ink_levels(
-        image, background_window=config.background_window, denoise=config.denoise
-    )
+    levels, scale, counts = _ink_levels(image, config)
     ink = cv2.LUT(levels, scale)
     height = ink.shape[0]
     if config.binarizer == "otsu":  # the same mask as binarize(ink), from the histogram
-        binary = _otsu_of_levels(ink, scale, counts)
+        binary = _otsu_of_levels(ink, scale, counts, config.ink_floor)
     else:
-        binary = binarize(ink, method=config.binarizer)
-    mask = remove_specks(
-        binary,
-        min_area=int(round(config.min_speck_area * height * height)),
-    )
-    text = mask
+        binary = binarize(ink, config)
+    speck_area = config.min_speck_area * height * height
+    mask = remove_specks(binary, min_area=int(round(speck_area)))
     if config.remove_lines and mask.any():
-        opened = remove_thin_lines(
-            mask,
-            max_width=config.line_ratio * stroke_width(mask) + 1,
-            min_length=config.min_line_length * height,
-        )
-        # Specks left by the line removal go, and the result is kept if it keeps enough
-        # ink; then keep_substantial. One labelling does both (removing whole components
-        # leaves the others as they were).
-        labels, areas = _components(opened)
-        areas[0] = 0
-        kept = areas >= int(round(4 * config.min_speck_area * height**2))
-        kept[0] = False
-        if areas[kept].sum() >= (1.0 - config.max_line_loss) * mask.sum():
-            largest = areas[kept].max(initial=0)
-            substantial = kept & (areas >= config.min_component * largest)
-            return Cleaned(ink=ink, mask=mask, text=np.take(substantial, labels))
-    text = keep_substantial(text, fraction=config.min_component)
-    return Cleaned(ink=ink, mask=mask, text=text)
+        text = _without_lines(mask, config, height)
+        if text is not None:
+            return Cleaned(ink=ink, mask=mask, text=text)
+    return Cleaned(ink=ink, mask=mask, text=keep_substantial(mask, fraction=config.min_component))
+
+
+def _without_lines(mask: np.ndarray, config: CleanConfig, height: int) -> np.ndarray | None:
+    """The mask without thin lines, the fragments they leave and insubstantial components;
+    None when that would lose more than `config.max_line_loss` of the ink."""
+    opened = remove_thin_lines(
+        mask,
+        max_width=config.line_ratio * stroke_width(mask) + 1,
+        min_length=config.min_line_length * height,
+    )
+    # One labelling drops the fragments and then the insubstantial components (removing
+    # whole components leaves the others as they were).
+    labels, areas = _components(opened)
+    areas[0] = 0
+    kept = areas >= int(round(config.fragment_factor * config.min_speck_area * height**2))
+    kept[0] = False
+    if areas[kept].sum() < (1.0 - config.max_line_loss) * mask.sum():
+        return None
+    largest = areas[kept].max(initial=0)
+    return np.take(kept & (areas >= config.min_component * largest), labels)

@@ -13,7 +13,7 @@ def candidate_cuts(
     end: int,
     *,
     grid_step: float,
-    min_gap: int = 2,
+    min_gap: int,
     anchors: tuple[int, ...] = (),
 ) -> np.ndarray:
     """Over-segment the text extent into candidate cut columns.
@@ -43,7 +43,7 @@ def candidate_cuts(
     Examples
     --------
     >>> p = np.array([0, 5, 5, 1, 5, 5, 0, 0], float)
-    >>> candidate_cuts(p, 1, 6, grid_step=10).tolist()
+    >>> candidate_cuts(p, 1, 6, grid_step=10, min_gap=2).tolist()
     [1, 3, 6]
     """
     if end <= start:

@@ -10,10 +10,12 @@ import numpy as np
 from .clean import CleanConfig, Cleaned, clean
 from .cuts import candidate_cuts, window_pairs
 from .search import best_path
-from .strip import Strip, make_strip, tighten, window
+from .strip import Strip, StripConfig, make_strip, tighten, window
 
 __all__ = [
+    "Box",
     "SegmentConfig",
+    "WidthBounds",
     "Prepared",
     "Segmentation",
     "prepare",
@@ -28,6 +30,9 @@ __all__ = [
 #: A box is (top, left, bottom, right) in source-image pixels, half-open, rows then columns.
 Box = tuple[int, int, int, int]
 
+#: Bounds (lowest, highest) of a window's width relative to the image's mean character width.
+WidthBounds = tuple[float, float]
+
 
 @dataclass(frozen=True)
 class SegmentConfig:
@@ -38,54 +43,46 @@ class SegmentConfig:
     Attributes
     ----------
     clean : CleanConfig
-    strip_height : int
-        Height G of the normalized text strip (and of the glyph windows).
+    strip : StripConfig
+        How the text band becomes a strip of a fixed height G.
     grid_step : float
         Spacing of the regular candidate grid, as a fraction of G.
+    min_gap : int
+        Candidate cuts closer than this many strip columns are merged.
     min_rel_width, max_rel_width : float
-        Bounds of a window's relative width.
+        Bounds of a window's relative width before training learns the scheme's own.
     width_sigma : float
-        Spread of the Gaussian prior on relative width.
+        Spread of the Gaussian prior on relative width before training learns it.
     cut_weight : float
         Weight of the ink cut through by a cut (model-free search only).
-    char_aspect : float
-        Typical character width / strip height, to guess the count when it is not given.
-    window_aspect : float
-        Width / height of the classifier's glyph canvas (the height is G).
-    context : float
-        Columns of context on each side of a glyph window given to the classifier, as a
-        fraction of G (0 = the tight window only).
     end_slack : float
         The first cut may lie up to this fraction of G left of the cleaned text (where thin
         ink was taken for a line) or half of it to the right; likewise the last cut.
+    guess_aspect : float
+        Without a known count, a text component of width w and height h counts as
+        ``round(w / (guess_aspect * h) + guess_bias)`` characters (at least one).
+    guess_bias : float
+    guess_min_area : float
+        Components smaller than this fraction of the largest are not counted.
     """
 
     clean: CleanConfig = field(default_factory=CleanConfig)
-    strip_height: int = 32
+    strip: StripConfig = field(default_factory=StripConfig)
     grid_step: float = 0.125
+    min_gap: int = 2
     min_rel_width: float = 0.3
     max_rel_width: float = 2.2
     width_sigma: float = 0.35
     cut_weight: float = 2.0
-    char_aspect: float = 0.6
     end_slack: float = 0.5
-    context: float = 0.25
-    window_aspect: float = 1.0
+    guess_aspect: float = 0.9
+    guess_bias: float = 0.25
+    guess_min_area: float = 0.1
 
     @property
-    def glyph_width(self) -> int:
-        """Width of the classifier's glyph canvas in pixels."""
-        return int(round(self.window_aspect * self.strip_height))
-
-    @property
-    def context_columns(self) -> int:
-        """`context` in strip columns."""
-        return int(round(self.context * self.strip_height))
-
-    @property
-    def glyph_channels(self) -> int:
-        """Channels of a glyph window: raw and cleaned ink, plus the window mask with context."""
-        return 3 if self.context_columns > 0 else 2
+    def width_bounds(self) -> tuple[float, float]:
+        """(min_rel_width, max_rel_width)."""
+        return self.min_rel_width, self.max_rel_width
 
     def __post_init__(self) -> None:
         if not 0 < self.min_rel_width < 1 < self.max_rel_width:
@@ -151,15 +148,17 @@ def prepare(image: np.ndarray, config: SegmentConfig | None = None) -> Prepared:
     """Clean an image, build its strip and its candidate cuts."""
     config = config or SegmentConfig()
     cleaned = clean(image, config.clean)
-    strip = make_strip(cleaned, height=config.strip_height)
-    slack = config.end_slack * config.strip_height
+    strip = make_strip(cleaned, config.strip)
+    height = config.strip.height
+    slack = config.end_slack * height
     lo = int(max(strip.ink_start, strip.start - slack))
     hi = int(min(strip.ink_end, strip.end + slack))
     cands = candidate_cuts(
         strip.profile,
         lo,
         hi,
-        grid_step=config.grid_step * config.strip_height,
+        grid_step=config.grid_step * height,
+        min_gap=config.min_gap,
         anchors=(strip.start, strip.end),
     )
     starts = np.flatnonzero(cands <= strip.start + slack / 2)
@@ -168,13 +167,11 @@ def prepare(image: np.ndarray, config: SegmentConfig | None = None) -> Prepared:
 
 
 def allowed_windows(
-    prepared: Prepared, n_chars: int, config: SegmentConfig
+    prepared: Prepared, n_chars: int, bounds: WidthBounds
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate-index pairs (i, j) of windows within the relative width bounds."""
+    """Candidate-index pairs (i, j) of windows within the relative width `bounds`."""
     mean = prepared.mean_width(n_chars)
-    return window_pairs(
-        prepared.candidates, config.min_rel_width * mean, config.max_rel_width * mean
-    )
+    return window_pairs(prepared.candidates, bounds[0] * mean, bounds[1] * mean)
 
 
 def cut_cost_scores(prepared: Prepared, n_chars: int, config: SegmentConfig) -> np.ndarray:
@@ -187,7 +184,7 @@ def cut_cost_scores(prepared: Prepared, n_chars: int, config: SegmentConfig) -> 
     cuts = prepared.candidates
     profile = prepared.strip.profile / prepared.strip.channels.shape[0]
     cost = profile[np.minimum(cuts, len(profile) - 1)]
-    i, j = allowed_windows(prepared, n_chars, config)
+    i, j = allowed_windows(prepared, n_chars, config.width_bounds)
     prior = -0.5 * ((prepared.relative_widths(i, j, n_chars) - 1.0) / config.width_sigma) ** 2
     scores = np.full((len(cuts), len(cuts)), -np.inf)
     scores[i, j] = prior - config.cut_weight * 0.5 * (cost[i] + cost[j])
@@ -225,8 +222,8 @@ def boxes_from_cuts(strip: Strip, cuts: np.ndarray, text: np.ndarray) -> list[Bo
 def guess_count(prepared: Prepared, config: SegmentConfig) -> int:
     """Number of characters suggested by the connected components of the cleaned text.
 
-    Each substantial component counts as one character, or as several when it is wider than
-    `config.char_aspect` times the text height allows (touching characters).
+    Each substantial component counts as one character, or as several when it is wider
+    than `config.guess_aspect` times its height allows (touching characters).
     """
     text = prepared.cleaned.text
     n, _, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
@@ -234,9 +231,10 @@ def guess_count(prepared: Prepared, config: SegmentConfig) -> int:
         return 1
     stats = stats[1:]
     areas = stats[:, cv2.CC_STAT_AREA]
-    stats = stats[areas >= 0.1 * areas.max()]
+    stats = stats[areas >= config.guess_min_area * areas.max()]
     height = max(float(np.median(stats[:, cv2.CC_STAT_HEIGHT])), 1.0)
-    per_comp = np.round(stats[:, cv2.CC_STAT_WIDTH] / (1.5 * config.char_aspect * height) + 0.25)
+    unit = config.guess_aspect * height
+    per_comp = np.round(stats[:, cv2.CC_STAT_WIDTH] / unit + config.guess_bias)
     return int(max(1, np.maximum(per_comp, 1).sum()))
 
 

@@ -9,7 +9,47 @@ import numpy as np
 
 from .clean import Cleaned
 
-__all__ = ["Strip", "make_strip", "window", "tighten"]
+__all__ = [
+    "STRIP_CHANNELS",
+    "Strip",
+    "StripConfig",
+    "ink_extents",
+    "make_strip",
+    "tighten",
+    "window",
+]
+
+#: Channels of a strip: raw ink, and ink without the lines cleaning removed.
+STRIP_CHANNELS = 2
+
+
+@dataclass(frozen=True)
+class StripConfig:
+    """How the text band of a cleaned image becomes a strip.
+
+    Attributes
+    ----------
+    height : int
+        Strip height G in pixels (at least 8).
+    margin : float
+        Extra rows above and below the text band, as a fraction of its height.
+    band_tail : float
+        The band's rows hold all but this fraction of the text ink at each end.
+    text_tail : float
+        The text extent's columns hold all but this fraction of the text ink at each end.
+    ink_tail : float
+        Likewise for the extent of all ink, lines included.
+    """
+
+    height: int = 32
+    margin: float = 0.08
+    band_tail: float = 0.005
+    text_tail: float = 0.002
+    ink_tail: float = 0.0005
+
+    def __post_init__(self) -> None:
+        if self.height < 8:
+            raise ValueError(f"height={self.height} must be at least 8")
 
 
 @dataclass(frozen=True)
@@ -18,7 +58,7 @@ class Strip:
 
     Attributes
     ----------
-    channels : ndarray of shape (G, Ws, 2), float32
+    channels : ndarray of shape (G, Ws, STRIP_CHANNELS), float32
         Raw ink and cleaned-text ink, band rows resized to height G.
     profile : ndarray of shape (Ws,), float32
         Cleaned-text ink per column (vertical projection).
@@ -64,39 +104,38 @@ def _mass_range(mass: np.ndarray, tail: float) -> tuple[int, int]:
     return lo, max(hi, lo + 1)
 
 
-def make_strip(cleaned: Cleaned, *, height: int = 32, margin: float = 0.08) -> Strip:
-    """Cut the text band out of a cleaned image and scale it to `height` rows.
+def make_strip(cleaned: Cleaned, config: StripConfig | None = None) -> Strip:
+    """Cut the text band out of a cleaned image and scale it to `config.height` rows.
 
     Parameters
     ----------
     cleaned : Cleaned
-    height : int
-        Strip height G in pixels.
-    margin : float
-        Extra rows above and below the band, as a fraction of its height.
+    config : StripConfig, optional
 
     Returns
     -------
     Strip
     """
-    if height < 8:
-        raise ValueError(f"height={height} must be at least 8")
+    config = config or StripConfig()
+    height = config.height
     text = cleaned.text if cleaned.text.any() else cleaned.mask
     rows, cols = cleaned.ink.shape
-    top, bottom = _mass_range(text.sum(axis=1).astype(np.float64), 0.005)
+    top, bottom = _mass_range(text.sum(axis=1).astype(np.float64), config.band_tail)
     if bottom - top < 2:
         top, bottom = 0, rows
-    pad = int(round(margin * (bottom - top)))
+    pad = int(round(config.margin * (bottom - top)))
     top, bottom = max(0, top - pad), min(rows, bottom + pad)
     scale = height / (bottom - top)
     width = max(2, int(round(cols * scale)))
-    band = np.stack([cleaned.ink[top:bottom], (text * cleaned.ink)[top:bottom]], axis=2)
+    band = cleaned.planes()[top:bottom]
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    channels = cv2.resize(band, (width, height), interpolation=interp).reshape(height, width, 2)
+    channels = cv2.resize(band, (width, height), interpolation=interp).reshape(
+        height, width, STRIP_CHANNELS
+    )
     profile = channels[:, :, 1].sum(axis=0)
-    start, end = _mass_range(profile.astype(np.float64), 0.002)
+    start, end = _mass_range(profile.astype(np.float64), config.text_tail)
     raw = channels[:, :, 0].sum(axis=0) * (channels[:, :, 0].max(axis=0) > 0.5)
-    ink_start, ink_end = _mass_range(raw.astype(np.float64), 0.0005)
+    ink_start, ink_end = _mass_range(raw.astype(np.float64), config.ink_tail)
     if end - start < 2:
         ink_start, ink_end = start, end
     return Strip(
@@ -118,6 +157,28 @@ def tighten(profile: np.ndarray, a: int, b: int) -> tuple[int, int]:
     if inked.size == 0:
         return a, b
     return a + int(inked[0]), a + int(inked[-1]) + 1
+
+
+def ink_extents(
+    profile: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`tighten` for many windows at once: the ink columns [a, b) of each [lo, hi).
+
+    Examples
+    --------
+    >>> p = np.array([0, 0, 1, 1, 0, 0, 1, 0], np.float32)
+    >>> [v.tolist() for v in ink_extents(p, np.array([0, 4]), np.array([5, 6]))]
+    [[2, 4], [4, 6]]
+    """
+    inked = profile > 1e-3
+    width = len(inked)
+    cols = np.arange(width + 1)
+    # next_ink[x]: first inked column >= x (width if none); last_ink[x]: last inked column < x.
+    next_ink = np.minimum.accumulate(np.where(np.append(inked, True), cols, width)[::-1])[::-1]
+    last_ink = np.maximum.accumulate(np.where(np.insert(inked, 0, False), cols - 1, -1))
+    first, last = next_ink[lo], last_ink[hi]
+    has_ink = first < hi
+    return np.where(has_ink, first, lo), np.where(has_ink, last + 1, hi)
 
 
 def window(strip: Strip, a: int, b: int, *, context: int = 0) -> np.ndarray:

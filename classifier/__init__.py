@@ -1,41 +1,85 @@
-"""Per-character CNNs (the strip network and the glyph network): glyph normalization,
-models, augmentation, training, model files."""
+"""Window classifiers: networks that score windows of text strips, their registry, training,
+augmentation and self-describing model files.
 
-from ._quiet import import_tensorflow_quietly
+Importing the package (or `classifier.config`) does not import TensorFlow; the modules that
+need it do, on first use of one of their names.
+"""
 
-import_tensorflow_quietly()
+from typing import TYPE_CHECKING
 
-from .augment import AugmentConfig, make_augmenter
+from charseg.lazy import lazy_exports
+
+from .config import AugmentConfig, ModelConfig, TrainConfig, WindowSpec
 from .errors import ModelFileError
-from .glyphs import normalize_glyph, normalize_glyphs
-from .model import ModelConfig, build_model
-from .model_file import FORMAT_VERSION, load_model_file, read_metadata, save_model_file
-from .predictor import GlyphClassifier
-from .strip_classifier import StripClassifier, load_classifier, padded_width
-from .strip_net import WindowSample, build_strip_model
-from .train import TrainConfig, fit, fit_windows
-from .transfer import transfer_weights
+
+if TYPE_CHECKING:
+    from .augment import augment_strip
+    from .batches import StripBatches
+    from .model_file import (
+        FORMAT_VERSION,
+        load_model_file,
+        load_network,
+        read_metadata,
+        save_model_file,
+        save_network,
+    )
+    from .networks import NETWORKS, build_network
+    from .strip_net import WindowSample
+    from .train import fit_windows, set_random_seed
+    from .transfer import transfer_weights
+    from .window_classifier import RUNTIMES, WindowClassifier, load_classifier, padded_width
+    from .windows import bad_windows, training_windows
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "augment_strip": ".augment",
+        "StripBatches": ".batches",
+        "bad_windows": ".windows",
+        "training_windows": ".windows",
+        "set_random_seed": ".train",
+        "FORMAT_VERSION": ".model_file",
+        "load_model_file": ".model_file",
+        "read_metadata": ".model_file",
+        "save_model_file": ".model_file",
+        "load_network": ".model_file",
+        "save_network": ".model_file",
+        "NETWORKS": ".networks",
+        "build_network": ".networks",
+        "WindowSample": ".strip_net",
+        "fit_windows": ".train",
+        "transfer_weights": ".transfer",
+        "RUNTIMES": ".window_classifier",
+        "WindowClassifier": ".window_classifier",
+        "load_classifier": ".window_classifier",
+        "padded_width": ".window_classifier",
+    },
+)
 
 __all__ = [
     "AugmentConfig",
     "FORMAT_VERSION",
-    "GlyphClassifier",
     "ModelConfig",
     "ModelFileError",
-    "StripClassifier",
+    "NETWORKS",
+    "RUNTIMES",
+    "StripBatches",
     "TrainConfig",
+    "WindowClassifier",
     "WindowSample",
-    "build_model",
-    "build_strip_model",
-    "fit",
+    "WindowSpec",
+    "augment_strip",
+    "bad_windows",
+    "build_network",
     "fit_windows",
     "load_classifier",
     "load_model_file",
-    "make_augmenter",
-    "normalize_glyph",
-    "normalize_glyphs",
+    "load_network",
     "padded_width",
     "read_metadata",
     "save_model_file",
+    "save_network",
+    "set_random_seed",
+    "training_windows",
     "transfer_weights",
 ]

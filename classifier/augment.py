@@ -1,107 +1,84 @@
-"""Glyph augmentation for training: geometry, stroke thickness, strike lines and noise."""
+"""Augmentation of training strips, with their windows moved along: shear, zoom, vertical
+shift, stroke thickness, strike lines and noise."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import cv2
+import numpy as np
 
-import keras
-import tensorflow as tf
+from .config import AugmentConfig
 
-__all__ = ["AugmentConfig", "make_augmenter"]
+__all__ = ["augment_strip"]
 
 
-@dataclass(frozen=True)
-class AugmentConfig:
-    """Strength of each augmentation (0 turns one off).
+def augment_strip(
+    strip: np.ndarray, windows: np.ndarray, config: AugmentConfig, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """One random augmentation of a strip and its windows.
 
-    Attributes
+    A shear and a zoom about the centre (windows scale with the zoom), then a vertical shift,
+    stroke thickening or thinning, a strike line and noise, each as strong as `config` says.
+
+    Parameters
     ----------
-    rotation : float
-        Maximum rotation, in fractions of a full turn.
-    shear : float
-        Maximum shear factor.
-    zoom : float
-        Maximum relative scale change.
-    shift : float
-        Maximum shift as a fraction of the glyph side.
-    stroke : float
-        Probability of thickening or thinning the strokes by one pixel.
-    noise : float
-        Standard deviation of additive Gaussian noise.
-    lines : float
-        Probability of drawing a random thin strike line across the raw-ink channel (the
-        first), so the classifier learns glyphs crossed by lines the cleaning left or damaged;
-        for the strip network the line is also cut out of the line-free channel half the time.
+    strip : ndarray of shape (H, W, C), float32
+        Channel 0 is the raw ink, channel 1 the line-free ink.
+    windows : ndarray of shape (n, 2)
+        Column ranges [a, b) of the strip's windows.
+
+    Returns
+    -------
+    strip : ndarray of shape (H, W, C), float32 in [0, 1]
+    windows : ndarray of shape (n, 2)
+
+    Examples
+    --------
+    >>> s, w = augment_strip(np.zeros((8, 20, 2), np.float32), np.array([[2.0, 6.0]]),
+    ...                      AugmentConfig(), np.random.default_rng(0))
+    >>> s.shape, w.shape, bool(0 <= s.min() and s.max() <= 1)
+    ((8, 20, 2), (1, 2), True)
     """
-
-    rotation: float = 0.03
-    shear: float = 0.15
-    zoom: float = 0.08
-    shift: float = 0.05
-    stroke: float = 0.3
-    noise: float = 0.05
-    lines: float = 0.5
-
-    @property
-    def enabled(self) -> bool:
-        """True when any augmentation is on."""
-        return any(v > 0 for v in vars(self).values())
-
-
-def _stroke(images: tf.Tensor, probability: float) -> tf.Tensor:
-    """Randomly dilate or erode each image by one pixel (3x3 max/min filter)."""
-    dilated = tf.nn.max_pool2d(images, 3, 1, "SAME")
-    eroded = -tf.nn.max_pool2d(-images, 3, 1, "SAME")
-    u = tf.random.uniform([tf.shape(images)[0], 1, 1, 1])
-    out = tf.where(u < probability / 2, dilated, images)
-    return tf.where((u >= probability / 2) & (u < probability), eroded, out)
-
-
-def _strike_lines(images: tf.Tensor, probability: float) -> tf.Tensor:
-    """Draw a line y = slope * x + offset, 1-3 px thick, into channel 0 of some images."""
-    shape = tf.shape(images)
-    n, height, width = shape[0], tf.cast(shape[1], tf.float32), tf.cast(shape[2], tf.float32)
-    ys = tf.range(height)[None, :, None]
-    xs = tf.range(width)[None, None, :]
-    slope = tf.random.uniform([n, 1, 1], -0.35, 0.35)
-    offset = tf.random.uniform([n, 1, 1], 0.2, 0.8) * height - slope * width / 2
-    half = tf.random.uniform([n, 1, 1], 0.5, 1.5)
-    drawn = tf.random.uniform([n, 1, 1]) < probability
-    line = tf.cast((tf.abs(ys - (slope * xs + offset)) <= half) & drawn, images.dtype)
-    raw = tf.maximum(images[..., :1], line[..., None])
-    return tf.concat([raw, images[..., 1:]], axis=-1)
-
-
-def make_augmenter(config: AugmentConfig, *, seed: int = 0):
-    """A function mapping a batch (N, S, S, C) to an augmented batch of the same shape."""
-    geometry = []
-    if config.rotation > 0:
-        geometry.append(
-            keras.layers.RandomRotation(config.rotation, fill_mode="constant", seed=seed)
+    out = strip
+    height, width = strip.shape[:2]
+    if config.shear > 0 or config.zoom > 0:
+        shear = rng.uniform(-config.shear, config.shear)
+        zoom = 1.0 + rng.uniform(-config.zoom, config.zoom)
+        cx, cy = width / 2, height / 2
+        matrix = np.array(
+            [[zoom, shear * zoom, cx - zoom * (cx + shear * cy)], [0, zoom, cy * (1 - zoom)]]
         )
-    if config.shear > 0:
-        geometry.append(
-            keras.layers.RandomShear(x_factor=config.shear, fill_mode="constant", seed=seed + 1)
-        )
-    if config.zoom > 0:
-        geometry.append(keras.layers.RandomZoom(config.zoom, fill_mode="constant", seed=seed + 2))
-    if config.shift > 0:
-        geometry.append(
-            keras.layers.RandomTranslation(
-                config.shift, config.shift, fill_mode="constant", seed=seed + 3
-            )
-        )
-    pipeline = keras.Sequential(geometry) if geometry else None
+        out = cv2.warpAffine(out, matrix, (width, height), flags=cv2.INTER_LINEAR)
+        out = out.reshape(strip.shape)
+        windows = np.clip(zoom * (windows - cx) + cx, 0, width)
+    rows = int(round(config.shift * height))
+    if rows:
+        out = np.roll(out, int(rng.integers(-rows, rows + 1)), axis=0)
+    u = rng.random()
+    if u < config.stroke / 2:
+        out = cv2.dilate(out, np.ones((3, 3), np.uint8)).reshape(strip.shape)
+    elif u < config.stroke:
+        out = cv2.erode(out, np.ones((3, 3), np.uint8)).reshape(strip.shape)
+    if config.lines > 0 and rng.random() < config.lines:
+        out = _strike(out.astype(np.float32), rng)
+    if config.noise > 0:
+        out = np.clip(out + rng.normal(0, config.noise, out.shape), 0, 1)
+    return out.astype(np.float32), windows
 
-    @tf.autograph.experimental.do_not_convert
-    def augment(images: tf.Tensor) -> tf.Tensor:
-        out = pipeline(images, training=True) if pipeline is not None else images
-        if config.stroke > 0:
-            out = _stroke(out, config.stroke)
-        if config.lines > 0:
-            out = _strike_lines(out, config.lines)
-        if config.noise > 0:
-            out = out + tf.random.normal(tf.shape(out), stddev=config.noise)
-        return tf.clip_by_value(out, 0.0, 1.0)
 
-    return augment
+def _strike(strip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random gently curved strike line drawn into the raw ink (channel 0) and, half the
+    time, cut out of the line-free ink (channel 1), as line removal does to a glyph stroke
+    that runs along a line."""
+    height, width = strip.shape[:2]
+    t = np.linspace(0.0, 1.0, 16)
+    x = rng.uniform(0.0, 0.3) * width + t * rng.uniform(0.5, 0.7) * width
+    ends = rng.uniform(0.15, 0.85, 2) * height
+    y = ends[0] + (ends[1] - ends[0]) * t + rng.uniform(-0.3, 0.3) * height * 4 * t * (1 - t)
+    points = np.round(np.stack([x, y], axis=1) * 16).astype(np.int32)
+    line = np.zeros((height, width), np.float32)
+    cv2.polylines(line, [points], False, 1.0, int(rng.integers(1, 3)), cv2.LINE_AA, shift=4)
+    out = strip.copy()
+    out[:, :, 0] = np.maximum(out[:, :, 0], line * rng.uniform(0.7, 1.0))
+    if rng.random() < 0.5:
+        out[:, :, 1] *= 1.0 - line
+    return out

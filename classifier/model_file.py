@@ -16,8 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import keras
-
+from ._tf import keras
 from .errors import ModelFileError
 
 __all__ = [
@@ -26,9 +25,11 @@ __all__ = [
     "read_attachment",
     "read_metadata",
     "load_model_file",
+    "save_network",
+    "load_network",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _META_NAME = "captcha_cnn.json"
 _ATTACHED = "captcha_cnn/"
 
@@ -116,3 +117,25 @@ def load_model_file(path: str | os.PathLike[str]) -> tuple[keras.Model, dict[str
     except Exception as err:  # keras raises many types for damaged archives
         raise ModelFileError(path, f"damaged network weights ({err.__class__.__name__})") from None
     return model, metadata
+
+
+def save_network(model: keras.Model, path: str | os.PathLike[str]) -> None:
+    """Write a network with its optimizer state (a training checkpoint) atomically."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp.keras")
+    model.save(tmp)
+    os.replace(tmp, path)
+
+
+def load_network(path: str | os.PathLike[str]) -> keras.Model:
+    """A network written by `save_network`, compiled, with its optimizer state.
+
+    Raises
+    ------
+    ModelFileError
+        A missing or damaged file.
+    """
+    try:
+        return keras.models.load_model(path)
+    except Exception as err:  # keras raises many types for damaged archives
+        raise ModelFileError(path, f"damaged network ({err.__class__.__name__})") from None

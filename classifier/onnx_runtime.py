@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-import keras
 import numpy as np
 import onnxruntime as ort
-import tensorflow as tf
 
+from ._tf import keras, tf
 from .errors import ModelFileError
 from .model_file import read_attachment
 

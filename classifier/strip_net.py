@@ -1,25 +1,21 @@
 """The strip network: one convolution over a whole text strip, every window scored from it.
 
-The glyph network crops, pads and convolves each candidate window on its own: an image's
-~100 windows cost ~100 convolutions of 32x32 pixels. The strip network convolves the strip
-once (about as much work as four windows), turns it into one feature vector per four columns,
-and classifies a window [a, b) from the features at `samples` points spread evenly over
-[a - context, b + context) (linear interpolation between columns) and its width.
+The strip is convolved once, turned into one feature vector per few columns, and a window
+[a, b) is classified from the features at `samples` points spread evenly over
+[a - context, b + context) (linear interpolation between columns) and its width. An image's
+~100 candidate windows thus cost about as much as four windows convolved on their own.
 """
 
 from __future__ import annotations
 
-import keras
-import tensorflow as tf
-from keras import layers
+from ._tf import keras, tf
+from .config import ModelConfig, WindowSpec
 
-from .model import ModelConfig
-
-__all__ = ["WindowSample", "build_strip_model"]
+__all__ = ["WindowSample", "build_strip_network"]
 
 
 @keras.saving.register_keras_serializable(package="captcha_cnn")
-class WindowSample(layers.Layer):
+class WindowSample(keras.layers.Layer):
     """Column features at `samples` evenly spread points of each window, and its width.
 
     Inputs: features (B, F, D), one row per `step` strip columns, and windows (B, N, 2) as
@@ -55,33 +51,27 @@ class WindowSample(layers.Layer):
         return {**super().get_config(), **extra, "height": self.height}
 
 
-def build_strip_model(
-    n_classes: int, height: int, channels: int, context: int, config: ModelConfig | None = None
-) -> keras.Model:
+def build_strip_network(n_outputs: int, spec: WindowSpec, config: ModelConfig) -> keras.Model:
     """Build an uncompiled strip network.
 
     Parameters
     ----------
-    n_classes : int
+    n_outputs : int
         Outputs per window (the alphabet, plus the reject class when there is one).
-    height : int
-        Strip height (a multiple of 8).
-    channels : int
-        Strip channels.
-    context : int
-        Columns of context on each side of a window.
+    spec : WindowSpec
+        Strip height and channels, and the context read around each window.
+    config : ModelConfig
 
     Returns
     -------
     keras.Model mapping strips (B, height, W, channels) and windows (B, N, 2) to
-    probabilities (B, N, n_classes)
+    probabilities (B, N, n_outputs)
     """
-    config = config or ModelConfig()
-    if n_classes < 2:
-        raise ValueError(f"n_classes={n_classes} must be at least 2")
-    if height % 8:
-        raise ValueError(f"strip height {height} must be a multiple of 8")
-    strip = keras.Input((height, None, channels), name="strip")
+    rows = spec.height // 2 ** len(config.filters)
+    if rows < 1:
+        raise ValueError(f"{len(config.filters)} conv blocks halve a {spec.height}-row strip away")
+    layers = keras.layers
+    strip = keras.Input((spec.height, None, spec.channels), name="strip")
     windows = keras.Input((None, 2), name="windows")
     x = strip
     pools = [(2, 2)] * (len(config.filters) - 1) + [(2, 1)]
@@ -90,14 +80,13 @@ def build_strip_model(
         x = layers.BatchNormalization()(x)
         x = layers.Activation("relu")(x)
         x = layers.MaxPooling2D(pool)(x)
-    rows = height // 2 ** len(config.filters)
     x = layers.Permute((2, 1, 3))(x)
     x = layers.Reshape((-1, rows * config.filters[-1]))(x)
     x = layers.Dense(config.column_features, activation="relu", name="columns")(x)
     step = 2 ** (len(config.filters) - 1)
-    h = WindowSample(config.samples, context, step, height)(x, windows)
+    h = WindowSample(config.samples, spec.context, step, spec.height)(x, windows)
     h = layers.Dropout(config.dropout)(h)
     h = layers.Dense(config.dense, activation="relu")(h)
     h = layers.Dropout(config.dropout)(h)
-    outputs = layers.Dense(n_classes, activation="softmax", name="char")(h)
+    outputs = layers.Dense(n_outputs, activation="softmax", name="char")(h)
     return keras.Model([strip, windows], outputs, name="strip_cnn")

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import keras
 import numpy as np
 
-from .predictor import GlyphClassifier
-from .strip_classifier import StripClassifier
+from .window_classifier import WindowClassifier
 
 __all__ = ["transfer_weights"]
 
 
-def transfer_weights(
-    source: GlyphClassifier | StripClassifier, target: keras.Model, alphabet: str, *, reject: bool
-) -> str:
-    """Copy `source`'s weights into `target`, a model of the same architecture.
+def transfer_weights(source: WindowClassifier, target: WindowClassifier) -> str:
+    """Copy `source`'s weights into `target`, a classifier of the same architecture.
 
     Every layer but the output one is copied as is. Output unit of symbol ``c`` (and the reject
     unit) takes the source's unit of the same symbol; symbols the source does not know keep
     their fresh initialization.
-
-    Parameters
-    ----------
-    source : GlyphClassifier or StripClassifier
-    target : keras.Model
-        Built with ``len(alphabet) + reject`` outputs.
-    alphabet : str
-        The target's symbols.
-    reject : bool
-        The target has a reject output (last).
 
     Returns
     -------
@@ -40,7 +26,7 @@ def transfer_weights(
     ValueError
         When the two architectures differ (layer types or weight shapes).
     """
-    src_layers, dst_layers = source.model.layers, target.layers
+    src_layers, dst_layers = source.model.layers, target.model.layers
     if len(src_layers) != len(dst_layers):
         raise ValueError(
             f"base model has {len(src_layers)} layers, the new one {len(dst_layers)}: "
@@ -59,11 +45,12 @@ def transfer_weights(
     if src_kernel.shape[0] != kernel.shape[0]:
         raise ValueError("the output layers take different inputs: architectures differ")
     index = {c: n for n, c in enumerate(source.alphabet)}
-    pairs = [(n, index[c]) for n, c in enumerate(alphabet) if c in index]
-    if reject and source.reject:
-        pairs.append((len(alphabet), len(source.alphabet)))
+    pairs = [(n, index[c]) for n, c in enumerate(target.alphabet) if c in index]
+    if target.reject and source.reject:
+        pairs.append((len(target.alphabet), len(source.alphabet)))
     for dst_unit, src_unit in pairs:
         kernel[:, dst_unit] = src_kernel[:, src_unit]
         bias[dst_unit] = src_bias[src_unit]
     dst_layers[-1].set_weights([kernel, bias])
-    return "".join(c for c in alphabet if c in index)
+    target.forward = None
+    return "".join(c for c in target.alphabet if c in index)

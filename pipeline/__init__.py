@@ -1,34 +1,85 @@
-"""Whole captchas: segment, classify, reassemble, search, score, debug overlays, CLI."""
+"""Whole captchas: read, train, evaluate, audit, report; the `captcha-cnn` command.
 
-# classifier imports TensorFlow with its start-up lines muted; it must come before any
-# module of this package that imports keras.
-import classifier as _classifier  # noqa: F401
+Sub-packages by job: `data` (datasets, the generator), `reading` (the reader and its search),
+`training` (alignment rounds, calibration, pretraining), `evaluation` (scores, audits),
+`reporting` (overlays, plots, reports) and `cli`. Every public name is also here, imported
+on first use, so that ``import pipeline`` loads neither TensorFlow nor matplotlib.
+"""
 
-from .audit import AuditConfig, AuditReport, labels_needed, run_audit
-from .dataset import Dataset, glyph_labels, list_images, load_dataset
-from .errors import CheckpointError, DatasetError, PathError
-from .metrics import (
-    Evaluation,
-    ImageResult,
-    confusion_matrix,
-    coverage_curve,
-    edit_distance,
-    evaluate,
-    selective_accuracy,
-)
-from .overlay import draw_overlay
-from .plots import (
-    plot_confusion,
-    plot_coverage,
-    plot_learning_curve,
-    plot_positions,
-    plot_training,
-)
-from .reader import CaptchaReader, Reading
-from .report import write_audit, write_overlays, write_plots
-from .synth import SynthConfig, generate_dataset, render_captcha
-from .training import ReaderConfig, RoundReport
-from .widths import WidthModel
+from typing import TYPE_CHECKING
+
+from charseg.lazy import lazy_exports
+
+from .reporting import __all__ as _reporting_names  # a lazy package: no matplotlib yet
+
+if TYPE_CHECKING:
+    from .data import (
+        Dataset,
+        DatasetError,
+        SynthConfig,
+        generate_dataset,
+        glyph_labels,
+        list_images,
+        load_dataset,
+        render_captcha,
+    )
+    from .evaluation import (
+        AuditConfig,
+        AuditReport,
+        Evaluation,
+        ImageResult,
+        confusion_matrix,
+        coverage_curve,
+        edit_distance,
+        evaluate,
+        labels_needed,
+        run_audit,
+        selective_accuracy,
+    )
+    from .reading import CaptchaReader, Learned, ReaderConfig, Reading, WidthModel
+    from .reporting import (
+        draw_overlay,
+        plot_confusion,
+        plot_coverage,
+        plot_learning_curve,
+        plot_positions,
+        plot_training,
+        write_audit,
+        write_overlays,
+        write_plots,
+    )
+    from .training import CheckpointError, RoundReport, pretrain, train_reader
+
+_HOMES = {
+    ".data": (
+        "Dataset",
+        "DatasetError",
+        "SynthConfig",
+        "generate_dataset",
+        "glyph_labels",
+        "list_images",
+        "load_dataset",
+        "render_captcha",
+    ),
+    ".evaluation": (
+        "AuditConfig",
+        "AuditReport",
+        "Evaluation",
+        "ImageResult",
+        "confusion_matrix",
+        "coverage_curve",
+        "edit_distance",
+        "evaluate",
+        "labels_needed",
+        "run_audit",
+        "selective_accuracy",
+    ),
+    ".reading": ("CaptchaReader", "Learned", "ReaderConfig", "Reading", "WidthModel"),
+    ".reporting": tuple(_reporting_names),
+    ".training": ("CheckpointError", "RoundReport", "pretrain", "train_reader"),
+}
+
+__getattr__ = lazy_exports(__name__, {n: home for home, names in _HOMES.items() for n in names})
 
 __all__ = [
     "AuditConfig",
@@ -38,8 +89,8 @@ __all__ = [
     "Dataset",
     "DatasetError",
     "Evaluation",
-    "PathError",
     "ImageResult",
+    "Learned",
     "ReaderConfig",
     "Reading",
     "RoundReport",
@@ -60,9 +111,11 @@ __all__ = [
     "plot_learning_curve",
     "plot_positions",
     "plot_training",
+    "pretrain",
     "render_captcha",
     "run_audit",
     "selective_accuracy",
+    "train_reader",
     "write_audit",
     "write_overlays",
     "write_plots",

@@ -11,11 +11,11 @@ import pytest  # noqa: E402
 
 from classifier import ModelConfig  # noqa: E402
 from pipeline import (  # noqa: E402
-    CaptchaReader,
     ReaderConfig,
     SynthConfig,
     generate_dataset,
-    load_dataset,  # noqa: E402
+    load_dataset,
+    train_reader,
 )
 
 TINY_SYNTH = SynthConfig(
@@ -36,7 +36,6 @@ TINY_READER = ReaderConfig(
     refine_epochs=4,
     min_steps=0,
     copies=1,
-    batch_size=32,
 )
 
 
@@ -49,9 +48,9 @@ def tiny_dataset_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_reader(tiny_dataset_dir):
-    reader = CaptchaReader(TINY_READER)
-    reader.train(load_dataset(tiny_dataset_dir), progress=False, log=lambda _m: None)
-    return reader
+    return train_reader(
+        load_dataset(tiny_dataset_dir), TINY_READER, progress=False, log=lambda _m: None
+    )
 
 
 @pytest.fixture(scope="session")

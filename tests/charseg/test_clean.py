@@ -33,11 +33,13 @@ def test_ink_is_high_on_glyphs_for_any_polarity(fg, bg, colour):
 
 
 def test_gradient_background_is_flattened():
-    img = np.repeat(np.linspace(0.6, 1.0, 80)[None, :, None], 3, axis=2).repeat(30, axis=0)
+    img = np.repeat(np.linspace(0.2, 1.0, 80)[None, :, None], 3, axis=2).repeat(30, axis=0)
     img = img.astype(np.float32)
     img[8:22, 40:45] = 0.0
     mask = binarize(ink_map(img))
     assert mask[15, 42] and mask[:, :20].sum() == 0
+    flat = binarize(ink_map(img, CleanConfig(background_window=0.0)))
+    assert flat[:, :20].sum() > 0  # without flattening, the dark end of the gradient is ink
 
 
 @pytest.mark.parametrize("window", [0.0, 0.8])
@@ -49,13 +51,14 @@ def test_ink_levels_match_float_distances_and_otsu(window):
         img = (rng.random(shape) ** rng.uniform(0.3, 3.0)).astype(np.float32)
         if n % 5 == 0:
             img[:] = 0.5  # flat
-        levels, scale, counts = _ink_levels(img, background_window=window, denoise=3 * (n % 3 == 0))
+        config = CleanConfig(background_window=window, denoise=3 * (n % 3 == 0))
+        levels, scale, counts = _ink_levels(img, config)
         img8 = np.clip(img * 255 + 0.5, 0, 255).astype(np.uint8)
         ink = cv2.LUT(levels, scale)
         if scale.any():
             assert np.allclose(ink * np.float32(1 / scale[1]), np.minimum(levels, 1 / scale[1]))
         assert counts.sum() == levels.size and levels.max() <= img8.max()
-        assert np.array_equal(_otsu_of_levels(ink, scale, counts), binarize(ink))
+        assert np.array_equal(_otsu_of_levels(ink, scale, counts, 0.1), binarize(ink))
 
 
 def test_uint8_and_float_images_clean_alike():
@@ -77,16 +80,27 @@ def test_blank_image_has_no_ink():
     assert ink_map(np.ones((20, 20), np.float32)).max() == 0.0
 
 
+def test_faint_contrast_is_blank_below_min_contrast():
+    img = np.full((20, 40), 200, np.uint8)
+    img[5:15, 10:20] = 190  # a distance of 10 levels
+    assert ink_map(img).max() > 0.9
+    assert ink_map(img, CleanConfig(min_contrast=11)).max() == 0.0
+
+
 @pytest.mark.parametrize("method", ["otsu", "sauvola"])
 def test_binarizers(method):
-    mask = binarize(ink_map(_bar_image(0.0, 1.0)), method=method)
+    mask = binarize(ink_map(_bar_image(0.0, 1.0)), CleanConfig(binarizer=method))
     assert mask.dtype == bool and mask[15, 12] and not mask[2, 40]
+
+
+def test_ink_floor_bounds_the_threshold():
+    ink = np.array([[0.0, 0.05, 0.2, 0.3]], np.float32)
+    assert binarize(ink, CleanConfig(ink_floor=0.25)).tolist() == [[False, False, False, True]]
+    assert binarize(ink, CleanConfig(ink_floor=0.01)).sum() >= 2
 
 
 def test_unknown_binarizer_lists_names():
     with pytest.raises(ValueError, match="valid names"):
-        binarize(np.zeros((4, 4), np.float32), method="magic")
-    with pytest.raises(ValueError, match="binarizer"):
         CleanConfig(binarizer="magic")
 
 
@@ -121,8 +135,8 @@ def test_median_denoise_removes_dots_keeps_strokes():
     rng = np.random.default_rng(0)
     dots = rng.random((30, 60)) < 0.01
     img[dots] = 0.0
-    noisy = binarize(ink_map(img))
-    clean_mask = binarize(ink_map(img, denoise=3))
+    noisy = binarize(ink_map(img, CleanConfig(denoise=0)))
+    clean_mask = binarize(ink_map(img, CleanConfig(denoise=3)))
     assert clean_mask[15, 11] and noisy[dots & (np.arange(60)[None, :] > 20)].any()
     assert not clean_mask[:, 20:].any()
 
@@ -137,3 +151,15 @@ def test_keep_substantial_and_config_checks():
         CleanConfig(denoise=2)
     with pytest.raises(ValueError, match="line_ratio"):
         CleanConfig(line_ratio=1.5)
+
+
+def test_cleaned_planes_are_the_strip_channels():
+    img = np.ones((30, 60, 3), np.float32)
+    img[4:28, 10:22] = 0.0  # a thick glyph
+    img[24:26, :] = 0.0  # a thin line across (2 px survive the median filter)
+    cleaned = clean(img)
+    planes = cleaned.planes()
+    assert planes.shape == (30, 60, 2) and planes.dtype == np.float32
+    assert np.array_equal(planes[:, :, 0], cleaned.ink)
+    assert np.array_equal(planes[:, :, 1], cleaned.ink * cleaned.text)
+    assert planes[25, 40, 0] > 0.5 and planes[25, 40, 1] == 0.0  # the line is raw ink only

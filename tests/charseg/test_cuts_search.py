@@ -8,7 +8,7 @@ from charseg import best_path, best_paths, candidate_cuts, window_pairs
 
 def test_candidates_include_gap_middles_and_minima():
     profile = np.array([0, 5, 6, 5, 0, 0, 0, 4, 6, 1, 6, 4, 0], float)
-    cuts = candidate_cuts(profile, 1, 12, grid_step=100)
+    cuts = candidate_cuts(profile, 1, 12, grid_step=100, min_gap=2)
     assert cuts[0] == 1 and cuts[-1] == 12
     assert 5 in cuts  # middle of the gap 4..6
     assert 9 in cuts  # the minimum between the touching pair
@@ -21,7 +21,7 @@ def test_grid_fills_long_inkwells_and_respects_min_gap():
 
 
 def test_anchors_are_kept():
-    cuts = candidate_cuts(np.ones(50), 0, 50, grid_step=20, anchors=(7,))
+    cuts = candidate_cuts(np.ones(50), 0, 50, grid_step=20, min_gap=2, anchors=(7,))
     assert 7 in cuts
 
 

@@ -50,7 +50,7 @@ def test_corrupted_files_load_or_raise_image_load_error(tmp_path, fmt, edits, cu
     assert image.ndim == 3 and image.dtype == np.float32
     assert np.isfinite(image).all() and image.min() >= 0 and image.max() <= 1
     prepared = prepare(image, SegmentConfig())
-    assert prepared.strip.channels.shape[0] == SegmentConfig().strip_height
+    assert prepared.strip.channels.shape[0] == SegmentConfig().strip.height
 
 
 @FUZZ

@@ -1,0 +1,42 @@
+"""Scoring readers: evaluation on labelled datasets and breakability audits."""
+
+from .audit import (
+    ABLATIONS,
+    QUICK_READER,
+    AuditConfig,
+    AuditPoint,
+    AuditReport,
+    labels_needed,
+    run_audit,
+)
+from .evaluate import evaluate, read_and_align
+from .metrics import (
+    Evaluation,
+    ImageResult,
+    confusion_matrix,
+    coverage_curve,
+    cuts_agree,
+    edit_distance,
+    score,
+    selective_accuracy,
+)
+
+__all__ = [
+    "ABLATIONS",
+    "AuditConfig",
+    "AuditPoint",
+    "AuditReport",
+    "Evaluation",
+    "ImageResult",
+    "QUICK_READER",
+    "confusion_matrix",
+    "coverage_curve",
+    "cuts_agree",
+    "edit_distance",
+    "evaluate",
+    "labels_needed",
+    "read_and_align",
+    "run_audit",
+    "score",
+    "selective_accuracy",
+]

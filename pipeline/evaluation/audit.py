@@ -1,0 +1,263 @@
+"""Breakability audit: accuracy against the number of labelled captchas an attacker has.
+
+Trains readers on nested, growing subsets of a dataset's training part, scores each on one
+fixed held-out part, and retrains at one budget with each cleaning step turned off to show
+which step the scheme's defences depend on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from ..data import Dataset, DatasetError
+from ..reading import CaptchaReader, ReaderConfig
+from ..training import train_reader
+from .evaluate import evaluate
+from .metrics import Evaluation
+
+__all__ = [
+    "ABLATIONS",
+    "AuditConfig",
+    "AuditPoint",
+    "AuditReport",
+    "QUICK_READER",
+    "labels_needed",
+    "run_audit",
+]
+
+# Each cleaning step and the `CleanConfig` settings that turn it off.
+ABLATIONS: dict[str, dict[str, Any]] = {
+    "background flattening": {"background_window": 0.0},
+    "median denoising": {"denoise": 0},
+    "line removal": {"remove_lines": False},
+    "speck and fragment removal": {"min_speck_area": 0.0, "min_component": 0.0},
+}
+
+# A shorter schedule for audits: fewer rounds and epochs, same model and search.
+QUICK_READER = ReaderConfig(rounds=3, epochs=10, refine_epochs=4, min_steps=1000)
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """What an audit trains and measures.
+
+    Attributes
+    ----------
+    budgets : tuple of int
+        Numbers of labelled training images to try (larger than the training part: all of it,
+        which is always tried, as is the ablation budget when ablating).
+    test_fraction : float
+        Held-out part, fixed for every budget.
+    reader : ReaderConfig
+    ablate : bool
+        Retrain with each cleaning step off at `ablation_budget` labels.
+    ablation_budget : int
+        Labels used for the ablations (capped at the training part).
+    init : CaptchaReader, optional
+        A base reader (e.g. from `pretrain`): every budget is also trained from it, giving a
+        second, "pretrained" curve.
+    seed : int
+    """
+
+    budgets: tuple[int, ...] = (25, 50, 100, 200, 400)
+    test_fraction: float = 0.2
+    reader: ReaderConfig = field(default_factory=ReaderConfig)
+    ablate: bool = True
+    ablation_budget: int = 200
+    init: CaptchaReader | None = None
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.budgets or min(self.budgets) < 1:
+            raise ValueError(f"budgets={self.budgets} must be positive numbers of images")
+        if not 0.0 < self.test_fraction < 1.0:
+            raise ValueError(f"test_fraction={self.test_fraction} must be in (0, 1)")
+
+
+@dataclass(frozen=True)
+class AuditPoint:
+    """One trained reader's scores on the held-out part."""
+
+    labels: int
+    whole_accuracy: float
+    char_accuracy: float
+    train_seconds: float
+    ablation: str | None = None
+    pretrained: bool = False
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """The learning curve, the label counts it implies, confusions and ablations."""
+
+    dataset: str
+    n_train: int
+    n_test: int
+    alphabet: str
+    lengths: dict[int, int]
+    curve: list[AuditPoint]
+    labels_for: dict[str, float | None]
+    pretrained_curve: list[AuditPoint]
+    pretrained_labels_for: dict[str, float | None]
+    confusions: list[tuple[str, str, int]]
+    ablations: list[AuditPoint]
+    seconds: float
+    settings: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out = dataclasses.asdict(self)
+        out["lengths"] = {str(k): v for k, v in self.lengths.items()}
+        out["confusions"] = [list(c) for c in self.confusions]
+        return out
+
+
+def labels_needed(curve: Sequence[AuditPoint], target: float) -> float | None:
+    """Labelled images needed to reach `target` whole-string accuracy, interpolated on a log
+    scale between the budgets around the first crossing; None if never reached.
+
+    Examples
+    --------
+    >>> pts = [AuditPoint(10, 0.2, 0.5, 1.0), AuditPoint(100, 0.8, 0.9, 1.0)]
+    >>> round(labels_needed(pts, 0.5))
+    32
+    >>> labels_needed(pts, 0.9) is None
+    True
+    """
+    points = sorted(curve, key=lambda p: p.labels)
+    for n, point in enumerate(points):
+        if point.whole_accuracy >= target:
+            if n == 0:
+                return float(point.labels)
+            prev = points[n - 1]
+            rise = point.whole_accuracy - prev.whole_accuracy
+            share = (target - prev.whole_accuracy) / rise
+            log_n = math.log(prev.labels) + share * (math.log(point.labels) - math.log(prev.labels))
+            return math.exp(log_n)
+    return None
+
+
+def run_audit(
+    dataset: Dataset,
+    config: AuditConfig,
+    *,
+    name: str = "dataset",
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+) -> AuditReport:
+    """Train on growing label budgets (and with cleaning steps off) and score each reader."""
+    started = time.perf_counter()
+    train, test = dataset.split(config.test_fraction, seed=config.seed)
+    if len(test) == 0 or len(train) < 2:
+        raise DatasetError(name, f"{len(dataset)} images are too few for an audit")
+    order = np.random.default_rng(config.seed + 1).permutation(len(train))
+    ablation_budget = min(config.ablation_budget, len(train))
+    # The ablations compare against the curve's reader of the same budget.
+    extra = {len(train), ablation_budget} if config.ablate else {len(train)}
+    budgets = sorted({min(b, len(train)) for b in config.budgets} | extra)
+    curve: list[AuditPoint] = []
+    pretrained: list[AuditPoint] = []
+    ablations: list[AuditPoint] = []
+    confusions: list[tuple[str, str, int]] = []
+    jobs = _jobs(config, budgets, ablation_budget)
+    for labels, step, use_init in tqdm(jobs, desc="audit", unit="reader", disable=not progress):
+        subset = train.subset(np.sort(order[:labels]))
+        reader_config = _without(config.reader, step)
+        init = config.init if use_init else None
+        point, result = _train_and_score(subset, test, reader_config, labels, step, init, progress)
+        (ablations if step else pretrained if use_init else curve).append(point)
+        if step is None and not use_init and labels == len(train) and result is not None:
+            confusions = result.confusions
+        what = f"without {step}" if step else "pretrained" if use_init else "all cleaning steps"
+        log(
+            f"{labels} labels, {what}: whole-string {100 * point.whole_accuracy:.1f}%, "
+            f"characters {100 * point.char_accuracy:.1f}% ({point.train_seconds:.0f}s)"
+        )
+    return AuditReport(
+        dataset=name,
+        n_train=len(train),
+        n_test=len(test),
+        alphabet=dataset.alphabet,
+        lengths=dict(sorted(dataset.lengths.items())),
+        curve=curve,
+        labels_for={str(t): labels_needed(curve, t) for t in (0.5, 0.9)},
+        pretrained_curve=pretrained,
+        pretrained_labels_for={
+            str(t): labels_needed(pretrained, t) for t in (0.5, 0.9) if pretrained
+        },
+        confusions=confusions[:10],
+        ablations=ablations,
+        seconds=time.perf_counter() - started,
+        settings={
+            "test_fraction": config.test_fraction,
+            "seed": config.seed,
+            "rounds": config.reader.rounds,
+            "epochs": config.reader.epochs,
+            "refine_epochs": config.reader.refine_epochs,
+            "ablation_budget": ablation_budget,
+        },
+    )
+
+
+def _jobs(
+    config: AuditConfig, budgets: list[int], ablation_budget: int
+) -> list[tuple[int, str | None, bool]]:
+    """(labels, cleaning step turned off or None, start from the base) of every reader."""
+    jobs: list[tuple[int, str | None, bool]] = [(b, None, False) for b in budgets]
+    if config.init is not None:
+        jobs += [(b, None, True) for b in budgets]
+    if config.ablate:
+        jobs += [(ablation_budget, step, False) for step in ABLATIONS]
+    return jobs
+
+
+def _without(config: ReaderConfig, step: str | None) -> ReaderConfig:
+    """`config` with the cleaning step `step` turned off (as it is when None)."""
+    if step is None:
+        return config
+    clean = dataclasses.replace(config.segment.clean, **ABLATIONS[step])
+    return dataclasses.replace(config, segment=dataclasses.replace(config.segment, clean=clean))
+
+
+def _train_and_score(
+    subset: Dataset,
+    test: Dataset,
+    reader_config: ReaderConfig,
+    labels: int,
+    step: str | None,
+    init: CaptchaReader | None,
+    progress: bool,
+) -> tuple[AuditPoint, Evaluation | None]:
+    """Train one reader and score it on the held-out part."""
+    pretrained = init is not None
+    if len(subset.alphabet) < 2:
+        return AuditPoint(labels, 0.0, 0.0, 0.0, step, pretrained), None
+    t0 = time.perf_counter()
+    reader = train_reader(subset, reader_config, init=init, progress=progress, log=lambda _m: None)
+    seconds = time.perf_counter() - t0
+    known = set(reader.alphabet)
+    # Test labels with symbols this subset never showed cannot be read: they count as wrong.
+    readable = [n for n, label in enumerate(test.labels) if set(label) <= known]
+    if not readable:
+        return AuditPoint(labels, 0.0, 0.0, seconds, step, pretrained), None
+    result, _ = evaluate(reader, test.subset(readable), progress=progress)
+    share = len(readable) / len(test)
+    return (
+        AuditPoint(
+            labels,
+            result.whole_accuracy * share,
+            result.char_accuracy * share,
+            seconds,
+            step,
+            pretrained,
+        ),
+        result,
+    )

@@ -1,0 +1,150 @@
+"""`ReaderConfig`: everything that shapes a reader and its training, as frozen dataclasses
+with their defaults in one place (importable without TensorFlow)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from charseg import CleanConfig, SegmentConfig, StripConfig
+from classifier.config import AugmentConfig, ModelConfig
+
+__all__ = ["ReaderConfig", "WidthLearning", "config_from_dict"]
+
+
+@dataclass(frozen=True)
+class WidthLearning:
+    """How training learns the width bounds and the per-character width prior from aligned
+    glyphs (widths relative to their image's mean character width).
+
+    Attributes
+    ----------
+    quantiles : tuple of float
+        The bounds start from these quantiles of the aligned relative widths...
+    factors : tuple of float
+        ...times these factors...
+    lower_range, upper_range : tuple of float
+        ...clipped into these ranges.
+    min_sigma : float
+        Smallest spread of a character's width prior.
+    prior_count : float
+        Pseudo-samples of the pooled estimate that a character's own estimate is shrunk
+        toward (rare characters get about the pooled prior).
+    """
+
+    quantiles: tuple[float, float] = (0.002, 0.998)
+    factors: tuple[float, float] = (0.85, 1.15)
+    lower_range: tuple[float, float] = (0.1, 0.9)
+    upper_range: tuple[float, float] = (1.1, 4.0)
+    min_sigma: float = 0.06
+    prior_count: float = 5.0
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    """Everything that shapes a reader and its training.
+
+    Attributes
+    ----------
+    segment : SegmentConfig
+        Cleaning, strip and candidate settings.
+    model : ModelConfig
+        The window network.
+    augment : AugmentConfig
+    widths : WidthLearning
+    rounds : int
+        Train/align rounds (1 = train once on the projection-based alignment).
+    epochs : int
+        Epochs of the first round.
+    refine_epochs : int
+        Epochs of each later round (continuing from the previous weights).
+    min_steps : int
+        Fewest optimizer steps (batches) of the first round: on small datasets every round's
+        epochs are stretched by the same factor so that a few dozen images still get trained
+        (0 = off).
+    batch_size : int
+        Strips per training batch.
+    learning_rate : float
+        Peak learning rate of the first round.
+    refine_rate : float
+        Peak learning rate of later rounds, as a fraction of `learning_rate`.
+    final_rate : float
+        Each round's cosine decay ends at this fraction of its peak rate.
+    jitter : float
+        Random shift of each cut of a training window, as a fraction of the strip height.
+    copies : int
+        Jittered copies per aligned window, besides the window itself.
+    negatives : float
+        Badly cut windows per aligned glyph, taught as the reject class (0 = no reject class).
+    negative_offset : float
+        A window is badly cut when a cut lies this far (fraction of a character width) from
+        every aligned cut.
+    width_weight : float
+        Weight of the width prior against the classifier's log-probabilities in forced
+        alignment.
+    decode_weights : tuple of float
+        Width-prior weights tried for reading; the largest within one standard error of the
+        best on the training captchas is kept with the model (a strong prior can outvote a
+        confident classifier).
+    seed : int
+    """
+
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+    widths: WidthLearning = field(default_factory=WidthLearning)
+    rounds: int = 5
+    epochs: int = 30
+    refine_epochs: int = 15
+    min_steps: int = 1000
+    batch_size: int = 16
+    learning_rate: float = 2e-3
+    refine_rate: float = 0.5
+    final_rate: float = 0.05
+    jitter: float = 0.06
+    copies: int = 2
+    negatives: float = 1.0
+    negative_offset: float = 0.3
+    width_weight: float = 1.0
+    decode_weights: tuple[float, ...] = (0.0, 0.125, 0.25, 0.5, 1.0)
+    seed: int = 0
+
+    @property
+    def jitter_columns(self) -> int:
+        """`jitter` in strip columns (at least 1)."""
+        return max(1, int(round(self.jitter * self.segment.strip.height)))
+
+    def __post_init__(self) -> None:
+        if self.rounds < 1 or self.epochs < 1 or self.refine_epochs < 0:
+            raise ValueError("rounds and epochs must be at least 1, refine_epochs at least 0")
+        if not self.decode_weights or min(self.decode_weights) < 0:
+            raise ValueError("decode_weights must hold at least one weight, none negative")
+
+
+def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
+    """Inverse of ``dataclasses.asdict`` for a `ReaderConfig`.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> config = ReaderConfig(rounds=2)
+    >>> config_from_dict(dataclasses.asdict(config)) == config
+    True
+    """
+    segment = dict(data["segment"])
+    segment["clean"] = CleanConfig(**segment["clean"])
+    segment["strip"] = StripConfig(**segment["strip"])
+    model = {**data["model"], "filters": tuple(data["model"]["filters"])}
+    widths: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in data["widths"].items()
+    }
+    nested = ("segment", "model", "augment", "widths")
+    rest = {k: v for k, v in data.items() if k not in nested}
+    rest["decode_weights"] = tuple(rest["decode_weights"])
+    return ReaderConfig(
+        segment=SegmentConfig(**segment),
+        model=ModelConfig(**model),
+        augment=AugmentConfig(**data["augment"]),
+        widths=WidthLearning(**widths),
+        **rest,
+    )

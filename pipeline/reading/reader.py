@@ -1,0 +1,222 @@
+"""`CaptchaReader`: read captchas with a trained window classifier; save and load one file."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from tqdm import tqdm
+
+import classifier as classifiers
+from charseg import STRIP_CHANNELS, Box, ImageLoadError, Prepared, boxes_from_cuts
+from classifier import ModelFileError
+
+from .config import ReaderConfig, config_from_dict
+from .decode import Decoded, decode_batch, length_log_prior
+from .images import ImageInput, prepare_batch, prepare_images
+from .learned import Learned
+from .scores import WindowScores, score_windows
+
+if TYPE_CHECKING:
+    from classifier import WindowClassifier
+
+__all__ = ["CaptchaReader", "Reading"]
+
+_KIND = "captcha-reader"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader saw in one captcha.
+
+    Attributes
+    ----------
+    text : str
+    confidences : tuple of float
+        Probability of each character.
+    confidence : float
+        Product of the character probabilities (0 for an empty reading).
+    cuts : tuple of int
+        Chosen cut columns in the normalized strip.
+    prepared : Prepared
+        Cleaned maps, strip and candidate cuts, for overlays and debugging.
+    boxes : list of Box
+        One (top, left, bottom, right) box per character, in source pixels, half-open;
+        worked out from `cuts` on first use (most callers only want the text).
+    """
+
+    text: str
+    confidences: tuple[float, ...]
+    confidence: float
+    cuts: tuple[int, ...]
+    prepared: Prepared = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def boxes(self) -> list[Box]:
+        """One (top, left, bottom, right) box per character (see the class docstring)."""
+        if not self.text:
+            return []
+        prep = self.prepared
+        return boxes_from_cuts(prep.strip, np.asarray(self.cuts, int), prep.cleaned.mask)
+
+
+class CaptchaReader:
+    """Segmentation-first captcha reader: a window classifier, the settings it was trained
+    with and what training learned about the scheme.
+
+    Get one from `pipeline.train_reader` or `CaptchaReader.load`, then `read` images or paths.
+
+    Parameters
+    ----------
+    classifier : WindowClassifier
+    config : ReaderConfig
+    learned : Learned
+    history : dict, optional
+        The training log (``rounds`` and ``epochs`` lists), kept in the model file.
+    """
+
+    def __init__(
+        self,
+        classifier: WindowClassifier,
+        config: ReaderConfig,
+        learned: Learned,
+        history: dict[str, Any] | None = None,
+    ) -> None:
+        spec, strip = classifier.spec, config.segment.strip
+        if (spec.height, spec.channels) != (strip.height, STRIP_CHANNELS):
+            raise ValueError(
+                f"the classifier reads strips of {spec.height} rows and {spec.channels} "
+                f"channels, the segmenter makes {strip.height} rows and {STRIP_CHANNELS}"
+            )
+        self.classifier = classifier
+        self.config = config
+        self.learned = learned
+        self.history = history or {"rounds": [], "epochs": []}
+
+    @property
+    def alphabet(self) -> str:
+        """The symbols the classifier knows."""
+        return self.classifier.alphabet
+
+    def prepare(self, images: Sequence[ImageInput], *, progress: bool = False) -> list[Prepared]:
+        """Load (when given paths), clean and over-segment images (`prepare_images`)."""
+        return prepare_images(images, self.config.segment, progress=progress)
+
+    def score(
+        self, prepared: Sequence[Prepared], extra_lengths: Sequence[int] = ()
+    ) -> list[WindowScores]:
+        """Classifier scores of the windows of images for every learned length, and for
+        `extra_lengths[n]` too where given (one per image; evaluation aligns the truth)."""
+        lengths = sorted(self.learned.lengths)
+        per_image = [sorted({*lengths, k}) for k in extra_lengths] or [lengths] * len(prepared)
+        return score_windows(self.classifier, prepared, per_image, self.learned.bounds)
+
+    def decode(self, scores: Sequence[WindowScores], prepared: Sequence[Prepared]) -> list[Reading]:
+        """Readings of images from their window scores (`score`)."""
+        found = decode_batch(
+            scores,
+            prepared,
+            self.alphabet,
+            length_log_prior(self.learned.lengths),
+            self.learned.widths,
+            width_weight=self.learned.decode_weight,
+        )
+        return [_reading(f, p) for f, p in zip(found, prepared, strict=True)]
+
+    def read_prepared(self, prepared: Sequence[Prepared]) -> list[Reading]:
+        """Read images that were already prepared with `prepare`."""
+        return self.decode(self.score(prepared), prepared)
+
+    def read(
+        self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
+    ) -> list[Reading]:
+        """Read captchas given as arrays (H, W[, 3]) (uint8, or float in [0, 1]) or file paths.
+
+        Raises
+        ------
+        ImageLoadError
+            For the first file that cannot be read (`read_stream` goes on past it).
+        """
+        out: list[Reading] = []
+        for item in self.read_stream(images, batch_size=batch_size, progress=progress):
+            if isinstance(item, ImageLoadError):
+                raise item
+            out.append(item)
+        return out
+
+    def read_stream(
+        self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
+    ) -> Iterator[Reading | ImageLoadError]:
+        """Readings of `images` in order, yielded batch by batch (memory stays flat on big
+        folders); a file that cannot be read yields its `ImageLoadError` in its place.
+
+        The next batch is decoded and prepared in a worker thread while the classifier reads
+        the current one.
+        """
+        parts = [images[lo : lo + batch_size] for lo in range(0, len(images), batch_size)]
+        bar = tqdm(total=len(images), desc="reading", unit="img", disable=not progress, leave=False)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            seg = self.config.segment
+            ahead = pool.submit(prepare_batch, parts[0], seg) if parts else None
+            for n in range(len(parts)):
+                prepared = ahead.result() if ahead is not None else []
+                ahead = (
+                    pool.submit(prepare_batch, parts[n + 1], seg) if n + 1 < len(parts) else None
+                )
+                good = [p for p in prepared if not isinstance(p, ImageLoadError)]
+                readings = iter(self.read_prepared(good))
+                for item in prepared:
+                    yield item if isinstance(item, ImageLoadError) else next(readings)
+                bar.update(len(prepared))
+        bar.close()
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write one self-describing model file (atomic)."""
+        self.classifier.save(
+            path,
+            extra={
+                "kind": _KIND,
+                "config": dataclasses.asdict(self.config),
+                "learned": self.learned.to_dict(),
+                "history": self.history,
+            },
+        )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime") -> CaptchaReader:
+        """Load a reader written by `save` (`runtime`: see `classifier.load_classifier`).
+
+        Raises
+        ------
+        ModelFileError
+            A missing, damaged or foreign file, or a classifier without a reader.
+        """
+        classifier, meta = classifiers.load_classifier(path, runtime=runtime)
+        if meta.get("kind") != _KIND:
+            raise ModelFileError(path, "a glyph classifier, not a whole-captcha reader")
+        try:
+            return cls(
+                classifier,
+                config_from_dict(meta["config"]),
+                Learned.from_dict(meta["learned"]),
+                meta.get("history"),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelFileError(path, f"incomplete reader metadata ({err})") from None
+
+
+def _reading(found: Decoded, prep: Prepared) -> Reading:
+    conf = tuple(float(p) for p in found.probs)
+    return Reading(
+        found.text,
+        conf,
+        float(np.prod(conf)) if conf else 0.0,
+        tuple(int(c) for c in found.cuts),
+        prep,
+    )

@@ -1,0 +1,32 @@
+"""Training a reader from whole-string labels: alignment rounds, calibration, checkpoints,
+synthetic pretraining."""
+
+from .alignment import align_all, count_changed, learn_bounds, learn_widths, relative_cut_widths
+from .calibration import choose_decode_weight, decode_texts
+from .checkpoint import Checkpoint, CheckpointError, TrainingState, fingerprint
+from .pretrain import DEFAULT_ALPHABET, PRETRAIN_STYLES, pretrain, synthetic_corpus
+from .rounds import RoundReport, TrainingResult, round_epochs, run_rounds
+from .train import train_reader
+
+__all__ = [
+    "Checkpoint",
+    "CheckpointError",
+    "DEFAULT_ALPHABET",
+    "PRETRAIN_STYLES",
+    "RoundReport",
+    "TrainingResult",
+    "TrainingState",
+    "align_all",
+    "choose_decode_weight",
+    "count_changed",
+    "decode_texts",
+    "fingerprint",
+    "learn_bounds",
+    "learn_widths",
+    "pretrain",
+    "relative_cut_widths",
+    "round_epochs",
+    "run_rounds",
+    "synthetic_corpus",
+    "train_reader",
+]

@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+
+from pipeline import SynthConfig, generate_dataset, load_dataset, render_captcha
+from pipeline.data import font_files
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        SynthConfig(),
+        SynthConfig(width=72, height=24, colour=True),
+        SynthConfig(ripple=0.08, hollow=1.0, lines=3, noise=0.05),
+    ],
+)
+def test_render_has_requested_size_and_ink(config):
+    img = render_captcha("ab3x", config, np.random.default_rng(0))
+    assert img.shape == (config.height, config.width, 3) and img.dtype == np.uint8
+    assert img.min() < 120 < img.max()
+
+
+def test_generated_dataset_reads_back_with_labels(tmp_path):
+    config = SynthConfig(alphabet="ab", min_length=2, max_length=3)
+    paths = generate_dataset(tmp_path, 30, config, seed=0, progress=False)
+    ds = load_dataset(tmp_path)
+    assert len(ds) == len(paths) == 30 and set(ds.lengths) <= {2, 3} and ds.alphabet == "ab"
+
+
+def test_bad_synth_config():
+    with pytest.raises(ValueError, match="min_length"):
+        SynthConfig(min_length=3, max_length=2)
+    with pytest.raises(ValueError, match="alphabet"):
+        SynthConfig(alphabet="a")
+    with pytest.raises(ValueError, match="too small"):
+        SynthConfig(width=4)
+    with pytest.raises(ValueError, match="count"):
+        generate_dataset("unused", 0)
+
+
+def test_fonts_are_found_without_importing_matplotlib():
+    fonts = font_files()
+    assert len(fonts) >= 5 and all(f.endswith(".ttf") for f in fonts)

@@ -1,0 +1,57 @@
+import dataclasses
+import json
+
+import pytest
+from PIL import Image
+
+from pipeline import AuditConfig, load_dataset, run_audit, write_audit
+from pipeline.cli import main
+from pipeline.evaluation import ABLATIONS, AuditPoint, labels_needed
+from tests.conftest import TINY_READER
+
+
+def test_labels_needed_interpolates_on_a_log_scale():
+    curve = [AuditPoint(10, 0.1, 0.3, 1.0), AuditPoint(40, 0.5, 0.7, 1.0)]
+    assert labels_needed(curve, 0.3) == pytest.approx(20.0)
+    assert labels_needed(curve, 0.05) == 10.0
+    assert labels_needed(curve, 0.6) is None
+
+
+def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir, tiny_reader):
+    config = AuditConfig(
+        budgets=(8,),  # the ablation budget (20) joins the curve, as its baseline
+        test_fraction=0.25,
+        reader=dataclasses.replace(TINY_READER, rounds=1, epochs=4),
+        ablation_budget=20,
+        init=tiny_reader,
+    )
+    messages = []
+    report = run_audit(
+        load_dataset(tiny_dataset_dir), config, name="tiny", progress=False, log=messages.append
+    )
+    assert report.n_test == 15 and report.n_train == 45
+    assert [p.labels for p in report.curve] == [8, 20, 45]
+    assert [p.ablation for p in report.ablations] == list(ABLATIONS)
+    assert [p.labels for p in report.pretrained_curve] == [8, 20, 45]
+    baseline = next(p for p in report.curve if p.labels == 20)
+    assert all(p.pretrained for p in report.pretrained_curve)
+    assert len(messages) == 3 + 3 + len(ABLATIONS)
+    paths = write_audit(report, tmp_path / "audit")
+    data = json.loads((tmp_path / "audit" / "report.json").read_text())
+    assert [p["labels"] for p in data["curve"]] == [8, 20, 45]
+    assert set(data["labels_for"]) == {"0.5", "0.9"}
+    with Image.open(tmp_path / "audit" / "learning_curve.png") as image:
+        assert image.size[0] > 300
+    summary = (tmp_path / "audit" / "summary.md").read_text()
+    assert "| 45 |" in summary and "line removal" in summary and "50%" in summary
+    assert "Starting from the base model" in summary
+    assert f"| nothing | {100 * baseline.whole_accuracy:.1f}% |" in summary
+    assert {p.name for p in paths} == {"report.json", "learning_curve.png", "summary.md"}
+
+
+def test_audit_arguments_are_checked(tmp_path, tiny_dataset_dir, capsys):
+    args = ["audit", str(tiny_dataset_dir), "--report", str(tmp_path), "--quiet"]
+    assert main(args + ["--budgets", "10,x"]) == 2
+    assert "--budgets" in capsys.readouterr().err
+    assert main(args + ["--budgets", "0"]) == 2
+    assert "budgets" in capsys.readouterr().err
