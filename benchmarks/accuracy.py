@@ -1,6 +1,11 @@
-"""Accuracy on a fixed, seeded split: our reader against ddddocr and a CRNN+CTC, same run.
+"""Accuracy on a fixed, seeded split: our reader (one training per seed) against ddddocr and
+a CRNN+CTC on the same test images, in the same run.
 
-python benchmarks/accuracy.py ../shared/data/captcha_v2 --json build/accuracy.json
+    python benchmarks/accuracy.py ../shared/data/captcha_v2 --seeds 0,1,2,3,4 --write
+
+The split holds out `--test-count` images chosen with seed 0 (`Dataset.split`); every seed
+trains a reader with the default settings (or `--set KEY=VALUE` overrides) on the rest.
+`--write` puts the table into BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -9,30 +14,27 @@ import argparse
 import ast
 import dataclasses
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from charseg import CleanConfig, SegmentConfig  # noqa: E402
+from tables import markdown, write_table  # noqa: E402
+
+from charseg import CleanConfig, SegmentConfig, StripConfig  # noqa: E402
 from classifier import AugmentConfig, ModelConfig  # noqa: E402
-from pipeline import CaptchaReader, ReaderConfig, edit_distance, evaluate, load_dataset  # noqa: E402
+from pipeline import ReaderConfig, edit_distance, evaluate, load_dataset, train_reader  # noqa: E402
+from pipeline.reading import WidthLearning  # noqa: E402
+
+_GROUPS = (ReaderConfig, SegmentConfig, CleanConfig, StripConfig, ModelConfig, AugmentConfig)
 
 
 def configure(settings: list[str], seed: int) -> ReaderConfig:
-    """A ReaderConfig with `key=value` overrides routed to the dataclass that has the key.
-
-    The reader's own fields come first, so `dropout` sets the model's only if the reader
-    has no such field.
-    """
-    groups: dict[type, dict[str, object]] = {
-        ReaderConfig: {},
-        SegmentConfig: {},
-        CleanConfig: {},
-        ModelConfig: {},
-        AugmentConfig: {},
-    }
+    """A ReaderConfig with `key=value` overrides routed to the dataclass that has the key
+    (the reader's own fields first)."""
+    groups: dict[type, dict[str, object]] = {cls: {} for cls in (*_GROUPS, WidthLearning)}
     for item in settings:
         key, _, raw = item.partition("=")
         owner = next(
@@ -41,11 +43,17 @@ def configure(settings: list[str], seed: int) -> ReaderConfig:
         if owner is None:
             raise SystemExit(f"--set {item}: no setting named {key!r}")
         groups[owner][key] = ast.literal_eval(raw)
-    segment = SegmentConfig(clean=CleanConfig(**groups[CleanConfig]), **groups[SegmentConfig])
-    model = ModelConfig(**groups[ModelConfig])
-    augment = AugmentConfig(**groups[AugmentConfig])
+    segment = SegmentConfig(
+        clean=CleanConfig(**groups[CleanConfig]),
+        strip=StripConfig(**groups[StripConfig]),
+        **groups[SegmentConfig],
+    )
     return ReaderConfig(
-        segment=segment, model=model, augment=augment, **{"seed": seed, **groups[ReaderConfig]}
+        segment=segment,
+        model=ModelConfig(**groups[ModelConfig]),
+        augment=AugmentConfig(**groups[AugmentConfig]),
+        widths=WidthLearning(**groups[WidthLearning]),
+        **{"seed": seed, **groups[ReaderConfig]},
     )
 
 
@@ -55,93 +63,113 @@ def scores(texts: list[str], labels: list[str]) -> dict[str, float]:
     pairs = list(zip(texts, labels, strict=True))
     hits = sum(a == b for t, lab in pairs for a, b in zip(t, lab, strict=False))
     return {
-        "whole_accuracy": sum(t == lab for t, lab in zip(texts, labels, strict=True)) / len(labels),
+        "whole_accuracy": sum(t == lab for t, lab in pairs) / len(labels),
         "char_accuracy": hits / total,
-        "cer": sum(edit_distance(t, lab) for t, lab in zip(texts, labels, strict=True)) / total,
+        "cer": sum(edit_distance(t, lab) for t, lab in pairs) / total,
     }
 
 
-def main() -> None:
+def _parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("dataset")
     parser.add_argument("--test-count", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", default="0", help="comma list: one training per seed")
     parser.add_argument("--crnn-epochs", type=int, default=100)
-    parser.add_argument("--peers", default="ddddocr,crnn", help="comma list, or 'none'")
+    parser.add_argument("--peers", default="ddddocr", help="comma list of ddddocr, crnn; 'none'")
     parser.add_argument("--json", help="write the results here")
-    parser.add_argument("--model", help="also save our trained reader here")
-    parser.add_argument(
-        "--export-split",
-        metavar="DIR",
-        help="only write DIR/train and DIR/test as links to the split, then stop",
-    )
+    parser.add_argument("--model", help="also save the first seed's reader here")
+    parser.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
     parser.add_argument(
         "--set",
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a ReaderConfig/SegmentConfig/CleanConfig field",
+        help="override a field of ReaderConfig or of one of its parts",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def main() -> None:
+    args = _parse()
     data = load_dataset(args.dataset)
-    train, test = data.split(args.test_count / len(data), seed=args.seed)
+    train, test = data.split(args.test_count / len(data), seed=0)
     print(f"{len(train)} training, {len(test)} test images, alphabet {data.alphabet!r}")
-    if args.export_split:
-        for name, part in (("train", train), ("test", test)):
-            folder = Path(args.export_split) / name
-            folder.mkdir(parents=True, exist_ok=True)
-            for path in part.paths:
-                (folder / path.name).symlink_to(path.resolve())
-        return
     results: dict[str, dict[str, float]] = {}
+    for n, seed in enumerate(int(s) for s in args.seeds.split(",")):
+        started = time.perf_counter()
+        reader = train_reader(train, configure(args.set, seed), progress=False, log=lambda _m: None)
+        seconds = time.perf_counter() - started
+        ours, readings = evaluate(reader, test, progress=False)
+        results[f"captcha-cnn, seed {seed}"] = {
+            **scores([r.text for r in readings], test.labels),
+            "train_seconds": seconds,
+        }
+        print(f"seed {seed}: {ours.whole_accuracy:.2%} whole, {seconds:.0f} s training")
+        if n == 0 and args.model:
+            reader.save(args.model)
+    results.update(_peers(args, data, train, test))
+    _report(args, results, len(train), len(test))
 
-    reader = CaptchaReader(configure(args.set, args.seed))
-    started = time.perf_counter()
-    reader.train(train, progress=False)
-    train_s = time.perf_counter() - started
-    ours, _ = evaluate(reader, test, progress=False)
-    results["captcha-cnn (ours)" + (f" {' '.join(args.set)}" if args.set else "")] = {
-        **scores([r.text for r in _], test.labels),
-        "train_seconds": train_s,
-        "segmentation_success": ours.segmentation_success,
-    }
-    if args.model:
-        reader.save(args.model)
-    print(ours.table())
 
+def _peers(args, data, train, test) -> dict[str, dict[str, float]]:
     peers = [] if args.peers == "none" else args.peers.split(",")
+    out = {}
     if "ddddocr" in peers:
         from peers import Ddddocr
 
         texts = Ddddocr(data.alphabet).read(test.paths)
-        results["ddddocr (zero-shot)"] = {**scores(texts, test.labels), "train_seconds": 0.0}
+        out["ddddocr (zero-shot, restricted to the alphabet)"] = {
+            **scores(texts, test.labels),
+            "train_seconds": 0.0,
+        }
     if "crnn" in peers:
         from peers import Crnn
 
         crnn = Crnn(data.alphabet, max(data.lengths))
         seconds = crnn.train(train.paths, train.labels, args.crnn_epochs)
-        results[f"CRNN+CTC ({args.crnn_epochs} epochs)"] = {
+        out[f"CRNN+CTC ({args.crnn_epochs} epochs)"] = {
             **scores(crnn.read(test.paths), test.labels),
             "train_seconds": seconds,
         }
+    return out
 
-    print("\n| reader | whole-string | characters | CER | training s |\n|---|---|---|---|---|")
-    for name, r in results.items():
-        print(
-            f"| {name} | {100 * r['whole_accuracy']:.2f}% | {100 * r['char_accuracy']:.2f}% "
-            f"| {100 * r['cer']:.2f}% | {r['train_seconds']:.0f} |"
+
+def _report(args, results, n_train: int, n_test: int) -> None:
+    rows = [
+        [
+            name,
+            f"{100 * r['whole_accuracy']:.2f}%",
+            f"{100 * r['char_accuracy']:.2f}%",
+            f"{100 * r['cer']:.2f}%",
+            f"{r['train_seconds']:.0f} s",
+        ]
+        for name, r in results.items()
+    ]
+    ours = [r for name, r in results.items() if name.startswith("captcha-cnn")]
+    if len(ours) > 1:
+        mean = {k: statistics.mean(r[k] for r in ours) for k in ours[0]}
+        rows.append(
+            [
+                f"captcha-cnn, mean of {len(ours)} seeds",
+                f"**{100 * mean['whole_accuracy']:.2f}%**",
+                f"**{100 * mean['char_accuracy']:.2f}%**",
+                f"{100 * mean['cer']:.2f}%",
+                f"{mean['train_seconds']:.0f} s",
+            ]
         )
+    table = markdown(["reader", "whole-string", "characters", "CER", "training"], rows)
+    print(table)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(
-            json.dumps(
-                {"train": len(train), "test": len(test), "seed": args.seed, "results": results},
-                indent=1,
-            )
+            json.dumps({"train": n_train, "test": n_test, "results": results}, indent=1)
         )
+    if args.write:
+        name = Path(args.dataset).name
+        note = f"{name}: {n_train} training and {n_test} test images, the split of seed 0."
+        write_table(f"accuracy-{name}", table, note)
 
 
 if __name__ == "__main__":

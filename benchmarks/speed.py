@@ -1,7 +1,7 @@
 """Speed of reading: batch throughput, single-image latency, model load, peak memory, and
 ddddocr on the same images in the same run.
 
-    python benchmarks/speed.py --model build/v2.keras ../shared/data/captcha_v2 --count 1000
+    python benchmarks/speed.py ../shared/data/captcha_v2 --model build/v2.keras --write
 
 Throughput runs the `predict` command's path in-process (`pipeline.cli.main`, output to a
 null stream): file decoding, reading and output, model load excluded and timed on its own.
@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tables import markdown, write_table  # noqa: E402
 
 from charseg import load_image  # noqa: E402
 from pipeline import CaptchaReader, list_images  # noqa: E402
@@ -46,6 +48,7 @@ def main() -> None:
     parser.add_argument("--latency-count", type=int, default=200)
     parser.add_argument("--peers", default="ddddocr", help="'ddddocr' or 'none'")
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
     args = parser.parse_args()
     paths = list_images(args.images)
     out: dict[str, float] = {}
@@ -99,6 +102,28 @@ def main() -> None:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(out, indent=1))
+    if args.write:
+        _write(out, Path(args.images).name, args.count)
+
+
+def _write(out: dict[str, float], name: str, count: int) -> None:
+    rows = [
+        [
+            "captcha-cnn `predict`",
+            f"**{out['predict_images_per_s']:.0f}**",
+            f"{out['latency_p50_ms']:.2f} / {out['latency_p99_ms']:.2f} ms",
+            f"{out['model_load_s']:.2f} s",
+            f"{out['peak_rss_mib']:.0f} MiB",
+        ]
+    ]
+    if "ddddocr_images_per_s" in out:
+        rows.append(
+            ["ddddocr (one image per call)", f"{out['ddddocr_images_per_s']:.0f}", "", "", ""]
+        )
+        rows.append(["ratio", f"{out['ratio_to_ddddocr']:.2f}x", "", "", ""])
+    header = ["reader", "images/s", "single image p50 / p99", "model load", "peak RSS"]
+    note = f"{name}: {count} images through `predict` (decoding, reading, output), 2 CPU cores."
+    write_table(f"speed-{name}", markdown(header, rows), note)
 
 
 if __name__ == "__main__":

@@ -1,18 +1,24 @@
 """Where reading time goes: milliseconds per image for each stage of `CaptchaReader.read`.
 
-python benchmarks/stages.py --model build/v2.keras /tmp/v2/test --images 192
+python benchmarks/stages.py ../shared/data/captcha_v2 --model build/v2.keras --write
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 import time
+from pathlib import Path
 
-from charseg import load_pixels, prepare
-from pipeline import CaptchaReader, list_images
-from pipeline.search import _windows, decode_batch, length_log_prior, score_windows
-from pipeline.windows import window_proba
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tables import markdown, write_table  # noqa: E402
+
+from charseg import ink_extents, load_pixels, prepare  # noqa: E402
+from pipeline import CaptchaReader, list_images  # noqa: E402
+from pipeline.reading import allowed_union, decode_batch, length_log_prior  # noqa: E402
 
 
 def _timed(fn, repeats: int = 3):
@@ -31,54 +37,58 @@ def main() -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--images", type=int, default=192)
     parser.add_argument("--runtime", default="onnxruntime", help="or 'tensorflow'")
+    parser.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
     args = parser.parse_args()
     reader = CaptchaReader.load(args.model, runtime=args.runtime)
-    clf, seg = reader.classifier, reader.config.segment
+    clf, seg, learned = reader.classifier, reader.config.segment, reader.learned
     paths = list_images(args.folder)[: args.images]
-    reader.read(paths[:32])  # warm up the traced graph
+    reader.read(paths[:32])  # warm up
     images, t_load = _timed(lambda: [load_pixels(p) for p in paths])
     prepared, t_prep = _timed(lambda: [prepare(im, seg) for im in images])
-    lengths = sorted(reader.lengths)
-    windows, t_windows = _timed(lambda: [_windows(p, lengths, seg)[:2] for p in prepared])
-    _, t_cnn = _timed(
-        lambda: window_proba(
-            clf,
-            [p.strip for p in prepared],
-            [p.candidates[i] for p, (i, _) in zip(prepared, windows, strict=True)],
-            [p.candidates[j] for p, (_, j) in zip(prepared, windows, strict=True)],
-            context=seg.context_columns,
-        )
-    )
-    scores = score_windows(clf, prepared, [lengths] * len(prepared), seg)
-    prior = length_log_prior(reader.lengths)
+    lengths = sorted(learned.lengths)
+
+    def windows():
+        out = []
+        for p in prepared:
+            i, j, _ = allowed_union(p, lengths, learned.bounds)
+            out.append(np.stack(ink_extents(p.strip.profile, p.candidates[i], p.candidates[j]), 1))
+        return out
+
+    listed, t_windows = _timed(windows)
+    _, t_cnn = _timed(lambda: clf.window_proba([p.strip.channels for p in prepared], listed))
+    scores = reader.score(prepared)
+    prior = length_log_prior(learned.lengths)
     _, t_decode = _timed(
         lambda: decode_batch(
             scores,
             prepared,
             clf.alphabet,
             prior,
-            reader._widths(),
-            width_weight=reader._decode_weight(),
+            learned.widths,
+            width_weight=learned.decode_weight,
         )
     )
     _, t_read = _timed(lambda: reader.read_prepared(prepared))
-    n = len(images)
-    n_windows = sum(len(i) for i, _ in windows)
-    result = {
-        "network": reader.config.model.network,
-        "images": n,
-        "windows_per_image": n_windows / n,
-        "ms_per_image": {
-            "load": 1000 * t_load / n,
-            "prepare": 1000 * t_prep / n,
-            "list_windows": 1000 * t_windows / n,
-            "cnn_with_gather": 1000 * t_cnn / n,
-            "search": 1000 * t_decode / n,
-            "read_prepared": 1000 * t_read / n,
-        },
-        "us_per_window_cnn": 1e6 * t_cnn / n_windows,
+    n, n_windows = len(images), sum(len(w) for w in listed)
+    stages = {
+        "decode the file (8-bit pixels)": t_load,
+        "clean, strip, candidate cuts": t_prep,
+        "list the allowed windows": t_windows,
+        "network (all windows of the batch)": t_cnn,
+        "search (dynamic program)": t_decode,
+        "read prepared images (windows, network, search)": t_read,
     }
-    print(json.dumps(result, indent=1))
+    rows = [[name, f"{1000 * t / n:.3f}"] for name, t in stages.items()]
+    table = markdown(["stage", "ms per image"], rows)
+    note = (
+        f"{Path(args.folder).name}: {n} images, {n_windows / n:.0f} windows per image, "
+        f"{1e6 * t_cnn / n_windows:.1f} µs of network per window ({args.runtime}); one thread "
+        "each (reading overlaps decoding and cleaning with the network on two cores)."
+    )
+    print(table)
+    print(note)
+    if args.write:
+        write_table(f"stages-{Path(args.folder).name}", table, note)
 
 
 if __name__ == "__main__":
