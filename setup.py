@@ -30,7 +30,7 @@ setup(
     ],
     extras_require={
         "test": ["pytest>=8", "ruff>=0.6", "hypothesis>=6", "mypy>=1.10"],
-        "bench": ["ddddocr>=1.5", "psutil>=5"],
+        "bench": ["ddddocr==1.6.1"],
     },
     entry_points={"console_scripts": ["captcha-cnn=pipeline.cli:main"]},
 )

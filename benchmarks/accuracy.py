@@ -25,7 +25,14 @@ from tables import markdown, write_table  # noqa: E402
 
 from charseg import CleanConfig, SegmentConfig, StripConfig  # noqa: E402
 from classifier import AugmentConfig, ModelConfig  # noqa: E402
-from pipeline import ReaderConfig, edit_distance, evaluate, load_dataset, train_reader  # noqa: E402
+from pipeline import (  # noqa: E402
+    CaptchaReader,
+    ReaderConfig,
+    edit_distance,
+    evaluate,
+    load_dataset,
+    train_reader,
+)
 from pipeline.reading import WidthLearning  # noqa: E402
 
 _GROUPS = (ReaderConfig, SegmentConfig, CleanConfig, StripConfig, ModelConfig, AugmentConfig)
@@ -80,6 +87,9 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--peers", default="ddddocr", help="comma list of ddddocr, crnn; 'none'")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--model", help="also save the first seed's reader here")
+    parser.add_argument(
+        "--load", help="score this saved reader (trained on the same split) instead of training"
+    )
     parser.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
     parser.add_argument(
         "--set",
@@ -97,7 +107,15 @@ def main() -> None:
     train, test = data.split(args.test_count / len(data), seed=0)
     print(f"{len(train)} training, {len(test)} test images, alphabet {data.alphabet!r}")
     results: dict[str, dict[str, float]] = {}
-    for n, seed in enumerate(int(s) for s in args.seeds.split(",")):
+    if args.load:
+        reader = CaptchaReader.load(args.load)
+        _, readings = evaluate(reader, test, progress=False)
+        seed = reader.config.seed
+        results[f"captcha-cnn, seed {seed} ({Path(args.load).name})"] = {
+            **scores([r.text for r in readings], test.labels),
+            "train_seconds": sum(r["seconds"] for r in reader.history["rounds"]),
+        }
+    for n, seed in enumerate(int(s) for s in args.seeds.split(",") if not args.load):
         started = time.perf_counter()
         reader = train_reader(train, configure(args.set, seed), progress=False, log=lambda _m: None)
         seconds = time.perf_counter() - started
@@ -143,7 +161,7 @@ def _report(args, results, n_train: int, n_test: int) -> None:
             f"{100 * r['whole_accuracy']:.2f}%",
             f"{100 * r['char_accuracy']:.2f}%",
             f"{100 * r['cer']:.2f}%",
-            f"{r['train_seconds']:.0f} s",
+            "none" if r["train_seconds"] == 0 else f"{r['train_seconds']:.0f} s",
         ]
         for name, r in results.items()
     ]
