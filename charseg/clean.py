@@ -109,16 +109,17 @@ class Cleaned:
     mask: np.ndarray
     text: np.ndarray
 
-    def planes(self) -> np.ndarray:
+    def planes(self, rows: slice = slice(None)) -> np.ndarray:
         """The ink as a strip's channels: raw ink, and ink of the glyph strokes (of the whole
-        mask when line removal left nothing).
+        mask when line removal left nothing), of the given `rows`.
 
         Returns
         -------
-        ndarray of shape (H, W, 2), float32
+        ndarray of shape (h, W, 2), float32
         """
         strokes = self.text if self.text.any() else self.mask
-        return np.stack([self.ink, strokes * self.ink], axis=2).astype(np.float32)
+        ink = self.ink[rows]
+        return np.stack([ink, strokes[rows] * ink], axis=2).astype(np.float32, copy=False)
 
 
 def ink_map(image: np.ndarray, config: CleanConfig | None = None) -> np.ndarray:

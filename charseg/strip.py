@@ -127,7 +127,7 @@ def make_strip(cleaned: Cleaned, config: StripConfig | None = None) -> Strip:
     top, bottom = max(0, top - pad), min(rows, bottom + pad)
     scale = height / (bottom - top)
     width = max(2, int(round(cols * scale)))
-    band = cleaned.planes()[top:bottom]
+    band = cleaned.planes(slice(top, bottom))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     channels = cv2.resize(band, (width, height), interpolation=interp).reshape(
         height, width, STRIP_CHANNELS
