@@ -86,6 +86,10 @@ class ReaderConfig:
         Width-prior weights tried for reading; the largest within one standard error of the
         best on the training captchas is kept with the model (a strong prior can outvote a
         confident classifier).
+    outlier_width : float
+        Training leaves out, with one line naming each, images whose strip is wider than this
+        many times the median strip (cleaning kept a band of a few pixels, which scaled up
+        becomes a strip many times too wide) and images with no ink at all.
     seed : int
     """
 
@@ -107,6 +111,7 @@ class ReaderConfig:
     negative_offset: float = 0.3
     width_weight: float = 1.0
     decode_weights: tuple[float, ...] = (0.0, 0.125, 0.25, 0.5, 1.0)
+    outlier_width: float = 3.0
     seed: int = 0
 
     @property

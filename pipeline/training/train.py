@@ -6,6 +6,8 @@ import dataclasses
 import os
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from charseg import Prepared
 
 from ..data import Dataset, DatasetError
@@ -61,6 +63,7 @@ def train_reader(
         list(dataset.labels), [p.name for p in dataset.paths], dataclasses.asdict(config)
     )
     prepared = prepare_images(dataset.paths, config.segment, progress=progress)
+    dataset, prepared = _usable(dataset, prepared, config.outlier_width, log)
     result = run_rounds(
         prepared,
         dataset.labels,
@@ -88,6 +91,36 @@ def _check_trainable(dataset: Dataset) -> None:
             dataset.paths[0].parent,
             f"labels use only {len(dataset.alphabet)} symbol(s); need at least 2",
         )
+
+
+def _usable(
+    dataset: Dataset,
+    prepared: list[Prepared],
+    outlier_width: float,
+    log: Callable[[str], None],
+) -> tuple[Dataset, list[Prepared]]:
+    """The images fit for training: each one left out gets a line naming it and why.
+
+    One degenerate image would otherwise set the width, and so the cost, of every batch.
+    """
+    widths = np.array([p.strip.channels.shape[1] for p in prepared])
+    limit = outlier_width * float(np.median(widths))
+    keep = []
+    for n, (path, prep) in enumerate(zip(dataset.paths, prepared, strict=True)):
+        if prep.strip.empty:
+            log(f"left out of training: {path}: no ink found")
+        elif widths[n] > limit:
+            log(
+                f"left out of training: {path}: its text strip is {widths[n]} columns wide, "
+                f"{widths[n] / np.median(widths):.1f}x the median (cleaning kept a band of "
+                f"{prep.strip.bottom - prep.strip.top} pixels)"
+            )
+        else:
+            keep.append(n)
+    if not keep:
+        raise DatasetError(dataset.paths[0].parent, "no image is fit for training")
+    _check_trainable(dataset.subset(keep))
+    return dataset.subset(keep), [prepared[n] for n in keep]
 
 
 def _decode_weight(

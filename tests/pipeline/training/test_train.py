@@ -1,0 +1,26 @@
+import dataclasses
+import shutil
+
+import numpy as np
+from PIL import Image
+
+from pipeline import load_dataset, train_reader
+from tests.conftest import TINY_READER
+
+QUICK = dataclasses.replace(TINY_READER, rounds=1, epochs=2)
+
+
+def test_degenerate_and_blank_images_are_left_out_with_one_line_each(tmp_path, tiny_dataset_dir):
+    for path in sorted(tiny_dataset_dir.glob("*.png"))[:16]:
+        shutil.copy(path, tmp_path / path.name)
+    sliver = np.full((32, 400), 255, np.uint8)
+    sliver[15:17, 10:390] = 0  # a 2-pixel band: scaled to 32 rows, a strip 16x too wide
+    Image.fromarray(sliver).save(tmp_path / "dddd_77.png")
+    Image.fromarray(np.full((32, 96), 255, np.uint8)).save(tmp_path / "aaaa_77.png")
+    messages: list[str] = []
+    reader = train_reader(load_dataset(tmp_path), QUICK, progress=False, log=messages.append)
+    left = [m for m in messages if m.startswith("left out of training")]
+    assert len(left) == 2
+    assert "aaaa_77.png: no ink found" in left[0]
+    assert "dddd_77.png: its text strip is" in left[1] and "band of 2 pixels" in left[1]
+    assert sum(reader.learned.lengths.values()) == 16
