@@ -25,12 +25,13 @@ def markdown(header: list[str], rows: list[list[str]]) -> str:
 
 
 def commit() -> str:
-    """The checked-out commit, marked `+changes` when the work tree differs from it."""
+    """The checked-out commit, marked `+changes` when the work tree differs from it (other
+    than in BENCHMARKS.md, which the benchmarks write)."""
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md"],
         cwd=ROOT,
         capture_output=True,
         text=True,
