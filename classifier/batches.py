@@ -8,7 +8,6 @@ import numpy as np
 
 from charseg import Prepared, WidthBounds, ink_extents
 
-from ._tf import keras
 from .augment import augment_strip
 from .config import AugmentConfig
 from .window_classifier import padded_width
@@ -17,7 +16,7 @@ from .windows import bad_windows, training_windows
 __all__ = ["StripBatches"]
 
 
-class StripBatches(keras.utils.PyDataset):
+class StripBatches:
     """Batches ``((strips, windows), labels, weights)`` for `classifier.fit_windows`.
 
     Every aligned strip gives, each time it is drawn, its aligned windows, `copies` copies of
@@ -25,6 +24,10 @@ class StripBatches(keras.utils.PyDataset):
     badly cut windows per character (labelled `reject_index`); windows are tightened to their
     ink as in reading, and each strip is augmented (`augment_strip`). The draw depends only on
     `seed`, the epoch and the batch, so a resumed fit sees the same batches.
+
+    Each epoch shuffles the strips, sorts every `pool` batches' worth of them by width and
+    shuffles the batches so made: a batch holds strips of about one width and is padded
+    only to its own widest, so one wide strip costs its own batch, not every batch.
     """
 
     def __init__(
@@ -43,8 +46,8 @@ class StripBatches(keras.utils.PyDataset):
         reject_index: int | None,
         augment: AugmentConfig,
         seed: int,
+        pool: int = 8,
     ) -> None:
-        super().__init__()
         keep = [n for n, c in enumerate(cuts) if c is not None]
         if not keep:
             raise ValueError("no image could be aligned to its label")
@@ -61,11 +64,9 @@ class StripBatches(keras.utils.PyDataset):
         )
         self._batch, self._jitter, self._copies = batch_size, jitter, copies
         self._negatives, self._reject = negatives, reject_index
-        self._augment, self._seed = augment, seed
+        self._augment, self._seed, self._pool, self._context = augment, seed, pool, context
         self.epoch = 0
-        # Keras wants one batch shape: every strip padded to the widest, a fixed window count.
-        widest = max(s.channels.shape[1] for s in self._strips)
-        self._width = padded_width(widest, context)
+        self._widths = np.array([s.channels.shape[1] for s in self._strips])
         k = max(len(y) for y in self._labels)
         self._max_negatives = int(np.ceil(2 * negatives * k)) if self._bad else 0
         self._n_windows = k * (1 + copies) + self._max_negatives
@@ -79,16 +80,25 @@ class StripBatches(keras.utils.PyDataset):
     def __len__(self) -> int:
         return -(-len(self._strips) // self._batch)
 
-    def on_epoch_end(self) -> None:
-        self.epoch += 1
+    def batch_rows(self, epoch: int) -> list[np.ndarray]:
+        """The strips of each batch of an epoch."""
+        rng = np.random.default_rng([self._seed, epoch])
+        order = rng.permutation(len(self._strips))
+        span = self._batch * self._pool
+        batches = []
+        for start in range(0, len(order), span):
+            part = order[start : start + span]
+            part = part[np.argsort(self._widths[part], kind="stable")]
+            batches += [part[n : n + self._batch] for n in range(0, len(part), self._batch)]
+        return [batches[n] for n in rng.permutation(len(batches))]
 
     def __getitem__(self, index: int):
-        order = np.random.default_rng([self._seed, self.epoch]).permutation(len(self._strips))
+        rows = self.batch_rows(self.epoch)[index]
         rng = np.random.default_rng([self._seed, self.epoch, index])
-        rows = order[index * self._batch : (index + 1) * self._batch]
         drawn = [self._draw(r, rng) for r in rows]
         height, _, channels = self._strips[rows[0]].channels.shape
-        board = np.zeros((len(rows), height, self._width, channels), np.float32)
+        width = padded_width(int(self._widths[rows].max()), self._context)
+        board = np.zeros((len(rows), height, width, channels), np.float32)
         windows = np.zeros((len(rows), self._n_windows, 2), np.float32)
         y = np.zeros((len(rows), self._n_windows), np.int32)
         weight = np.zeros((len(rows), self._n_windows), np.float32)

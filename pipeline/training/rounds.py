@@ -233,7 +233,6 @@ class _Run:
             bar.update(1)
 
         if state.epochs_done < epochs:
-            data.epoch = state.epochs_done
             classifiers.fit_windows(
                 self.classifier,
                 data,

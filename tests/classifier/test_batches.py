@@ -4,6 +4,7 @@ import pytest
 from charseg import SegmentConfig, ink_extents, load_pixels, model_free_cuts, prepare
 from classifier import AugmentConfig, StripBatches, augment_strip, bad_windows
 from classifier.augment import _strike
+from classifier.window_classifier import padded_width
 from pipeline import load_dataset
 
 OFF = AugmentConfig(shear=0, zoom=0, shift=0, stroke=0, noise=0, lines=0)
@@ -39,25 +40,38 @@ def _batches(aligned, **kw):
     return StripBatches(prepared, cuts, labels, bounds, **{**args, **kw})
 
 
-def test_batches_have_one_shape_and_hold_the_aligned_windows(aligned):
+def test_batches_hold_the_aligned_windows_of_strips_padded_to_their_own_widest(aligned):
     prepared, cuts, labels, _ = aligned
     data = _batches(aligned, augment=OFF)
     assert len(data) == 5
-    shapes = {tuple(a.shape for a in (*data[i][0], *data[i][1:])) for i in range(len(data))}
-    assert len(shapes) == 1
-    order = np.random.default_rng([0, 0]).permutation(20)
-    (strips, windows), y, weight = data[0]
-    for n, row in enumerate(order[:4]):
-        k, strip = len(labels[row]), prepared[row].strip
-        # the first 2k windows are the aligned glyphs and a jittered copy of each
-        assert list(y[n, : 2 * k]) == list(np.repeat(labels[row], 2))
-        a, b = ink_extents(strip.profile, cuts[row][:-1], cuts[row][1:])
-        np.testing.assert_array_equal(windows[n, : 2 * k : 2], np.stack([a, b], axis=1))
-        used = weight[n] > 0
-        assert np.all(y[n, used][2 * k :] == 5) and np.all(y[n, ~used] == 0)
-        width = strip.channels.shape[1]
-        np.testing.assert_array_equal(strips[n, :, :width], strip.channels)
-        assert not strips[n, :, width:].any()
+    rows = data.batch_rows(0)
+    assert sorted(np.concatenate(rows).tolist()) == list(range(20))
+    for index, batch_rows in enumerate(rows):
+        (strips, windows), y, weight = data[index]
+        widest = max(prepared[r].strip.channels.shape[1] for r in batch_rows)
+        assert strips.shape[2] == padded_width(widest, 8)
+        for n, row in enumerate(batch_rows):
+            k, strip = len(labels[row]), prepared[row].strip
+            # the first 2k windows are the aligned glyphs and a jittered copy of each
+            assert list(y[n, : 2 * k]) == list(np.repeat(labels[row], 2))
+            a, b = ink_extents(strip.profile, cuts[row][:-1], cuts[row][1:])
+            np.testing.assert_array_equal(windows[n, : 2 * k : 2], np.stack([a, b], axis=1))
+            used = weight[n] > 0
+            assert np.all(y[n, used][2 * k :] == 5) and np.all(y[n, ~used] == 0)
+            width = strip.channels.shape[1]
+            np.testing.assert_array_equal(strips[n, :, :width], strip.channels)
+            assert not strips[n, :, width:].any()
+
+
+def test_batches_group_strips_of_about_one_width(aligned):
+    prepared = aligned[0]
+    widths = np.array([p.strip.channels.shape[1] for p in prepared])
+    assert widths.max() - widths.min() >= 16  # the test needs strips of several widths
+    data = _batches(aligned, augment=OFF, pool=5)  # one pool: all 20 strips sorted by width
+    spans = sorted((widths[r].min(), widths[r].max()) for r in data.batch_rows(0))
+    assert all(hi <= lo for (_, hi), (lo, _) in zip(spans, spans[1:], strict=False))
+    padded = [data[n][0][0].shape[2] for n in range(len(data))]
+    assert min(padded) < max(padded) == padded_width(widths.max(), 8)
 
 
 def test_draws_repeat_per_epoch_and_batch_and_change_between_epochs(aligned):
@@ -66,7 +80,7 @@ def test_draws_repeat_per_epoch_and_batch_and_change_between_epochs(aligned):
     again = _batches(aligned)[1]
     for x, z in zip((*first[0], *first[1:]), (*again[0], *again[1:]), strict=True):
         np.testing.assert_array_equal(x, z)
-    data.on_epoch_end()
+    data.epoch = 1
     assert not np.array_equal(data[1][0][1], first[0][1])
 
 
@@ -74,7 +88,7 @@ def test_no_reject_class_means_no_negatives(aligned):
     labels = aligned[2]
     data = _batches(aligned, reject_index=None)
     _, y, weight = data[0]
-    rows = np.random.default_rng([0, 0]).permutation(20)[:4]
+    rows = data.batch_rows(0)[0]
     assert weight.sum() == 2 * sum(len(labels[r]) for r in rows)
     assert data.windows_per_epoch == 2 * sum(len(lab) for lab in labels)
     assert np.all(y < 5)
