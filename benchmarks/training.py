@@ -1,0 +1,108 @@
+"""Training cost and accuracy on every dataset given: a reader trained with the default
+settings on 80% of each (the split of seed 0), scored on the rest.
+
+    python benchmarks/training.py ../shared/data/* --write
+
+Reports training seconds, seconds per 1000 training images and optimizer steps, and the
+held-out whole-string and character accuracy. `--degenerate N` adds N images to each
+training part that cleaning reduces to a band of a few pixels (a thin smudge on blank
+paper), to show that they are left out and do not slow training.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from accuracy import scores  # noqa: E402
+from tables import markdown, write_table  # noqa: E402
+
+from pipeline import Dataset, ReaderConfig, evaluate, load_dataset, train_reader  # noqa: E402
+
+
+def with_degenerate(train: Dataset, count: int, folder: Path) -> Dataset:
+    """`train` plus `count` images of its size holding only a short smudge 3 pixels high,
+    labelled like its first images."""
+    height, width = np.asarray(Image.open(train.paths[0]).convert("L")).shape
+    paths, labels = list(train.paths), list(train.labels)
+    for n in range(count):
+        pixels = np.full((height, width), 255, np.uint8)
+        pixels[height // 2 : height // 2 + 3, width // 3 : width // 3 + 4 + n] = 40
+        path = folder / f"degenerate_{n}.png"
+        Image.fromarray(pixels).save(path)
+        paths.append(path)
+        labels.append(train.labels[n % len(train)])
+    return Dataset(paths, labels)
+
+
+def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, float]:
+    """Train on the training part of one dataset and score the held-out part."""
+    data = load_dataset(folder)
+    train, test = data.split(args.test_fraction, seed=0)
+    if args.degenerate:
+        train = with_degenerate(train, args.degenerate, scratch)
+    started = time.perf_counter()
+    reader = train_reader(train, ReaderConfig(seed=args.seed), progress=False, log=print)
+    seconds = time.perf_counter() - started
+    _, readings = evaluate(reader, test, progress=False)
+    result = {
+        **scores([r.text for r in readings], test.labels),
+        "train_images": len(train),
+        "test_images": len(test),
+        "train_seconds": seconds,
+        "epochs": len(reader.history["epochs"]),
+    }
+    print(f"{Path(folder).name}: {json.dumps(result)}", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("datasets", nargs="+", help="dataset folders")
+    parser.add_argument("--test-fraction", type=float, default=0.2)
+    parser.add_argument("--seed", type=int, default=0, help="training seed")
+    parser.add_argument("--degenerate", type=int, default=0)
+    parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for folder in args.datasets:
+            results[Path(folder).name] = measure(folder, args, Path(scratch))
+    rows = [
+        [
+            name,
+            f"{r['train_images']} / {r['test_images']}",
+            f"{r['train_seconds']:.0f} s",
+            f"{1000 * r['train_seconds'] / r['train_images']:.0f} s",
+            str(r["epochs"]),
+            f"{100 * r['whole_accuracy']:.2f}%",
+            f"{100 * r['char_accuracy']:.2f}%",
+        ]
+        for name, r in results.items()
+    ]
+    header = ["dataset", "train / test", "training", "per 1000 images", "epochs", "whole", "chars"]
+    table = markdown(header, rows)
+    print(table)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    if args.write:
+        note = f"Training seed {args.seed}, default settings, 2 cores."
+        if args.degenerate:
+            note += f" Each training part has {args.degenerate} degenerate images added."
+        write_table("training" + ("-degenerate" if args.degenerate else ""), table, note)
+
+
+if __name__ == "__main__":
+    main()
