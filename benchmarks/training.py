@@ -54,6 +54,9 @@ def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, f
     reader = train_reader(train, ReaderConfig(seed=args.seed), progress=False, log=print)
     seconds = time.perf_counter() - started
     _, readings = evaluate(reader, test, progress=False)
+    if args.models:
+        Path(args.models).mkdir(parents=True, exist_ok=True)
+        reader.save(Path(args.models) / f"{Path(folder).name}.keras")
     result = {
         **scores([r.text for r in readings], test.labels),
         "train_images": len(train),
@@ -73,6 +76,7 @@ def main() -> None:
     parser.add_argument("--test-fraction", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=0, help="training seed")
     parser.add_argument("--degenerate", type=int, default=0)
+    parser.add_argument("--models", help="save each dataset's reader in this folder")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
     args = parser.parse_args()
