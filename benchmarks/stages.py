@@ -82,8 +82,9 @@ def main() -> None:
     table = markdown(["stage", "ms per image"], rows)
     note = (
         f"{Path(args.folder).name}: {n} images, {n_windows / n:.0f} windows per image, "
-        f"{1e6 * t_cnn / n_windows:.1f} µs of network per window ({args.runtime}); one thread "
-        "each (reading overlaps decoding and cleaning with the network on two cores)."
+        f"{1e6 * t_cnn / n_windows:.1f} µs of network per window ({args.runtime}); stages "
+        "timed one after another, the network on ONNX Runtime's threads (one per core), the "
+        "rest on one (reading overlaps decoding and cleaning with the network)."
     )
     print(table)
     print(note)
