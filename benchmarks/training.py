@@ -5,8 +5,8 @@ settings on 80% of each (the split of seed 0), scored on the rest.
 
 Reports training seconds, seconds per 1000 training images and optimizer steps, and the
 held-out whole-string and character accuracy. `--degenerate N` adds N images to each
-training part that cleaning reduces to a band of a few pixels (a thin smudge on blank
-paper), to show that they are left out and do not slow training.
+training part that cleaning reduces to a band of a few pixels (a row of small dark blocks on
+blank paper), to show that they are left out and do not slow training.
 """
 
 from __future__ import annotations
@@ -30,13 +30,15 @@ from pipeline import Dataset, ReaderConfig, evaluate, load_dataset, train_reader
 
 
 def with_degenerate(train: Dataset, count: int, folder: Path) -> Dataset:
-    """`train` plus `count` images of its size holding only a short smudge 3 pixels high,
-    labelled like its first images."""
+    """`train` plus `count` images of its size holding only a row of small dark blocks 5
+    pixels high (as when pale glyphs are lost and dark noise is kept), labelled like its
+    first images: cleaning keeps a 5-pixel band, scaled up to a strip many times too wide."""
     height, width = np.asarray(Image.open(train.paths[0]).convert("L")).shape
     paths, labels = list(train.paths), list(train.labels)
     for n in range(count):
         pixels = np.full((height, width), 255, np.uint8)
-        pixels[height // 2 : height // 2 + 3, width // 3 : width // 3 + 4 + n] = 40
+        for x in range(width // 16 + n, width - width // 16, max(8, width // 12)):
+            pixels[height // 2 : height // 2 + 5, x : x + 6] = 30
         path = folder / f"degenerate_{n}.png"
         Image.fromarray(pixels).save(path)
         paths.append(path)
