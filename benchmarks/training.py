@@ -53,7 +53,12 @@ def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, f
     if args.degenerate:
         train = with_degenerate(train, args.degenerate, scratch)
     started = time.perf_counter()
-    reader = train_reader(train, ReaderConfig(seed=args.seed), progress=False, log=print)
+    reader = train_reader(
+        train,
+        ReaderConfig(seed=args.seed),
+        progress=False,
+        log=lambda line: print(line, flush=True),
+    )
     seconds = time.perf_counter() - started
     _, readings = evaluate(reader, test, progress=False)
     if args.models:

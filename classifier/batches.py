@@ -46,7 +46,7 @@ class StripBatches:
         reject_index: int | None,
         augment: AugmentConfig,
         seed: int,
-        pool: int = 8,
+        pool: int,
     ) -> None:
         keep = [n for n, c in enumerate(cuts) if c is not None]
         if not keep:
@@ -66,6 +66,7 @@ class StripBatches:
         self._negatives, self._reject = negatives, reject_index
         self._augment, self._seed, self._pool, self._context = augment, seed, pool, context
         self.epoch = 0
+        self._rows: tuple[int, list[np.ndarray]] | None = None  # (epoch, its batch_rows)
         self._widths = np.array([s.channels.shape[1] for s in self._strips])
         k = max(len(y) for y in self._labels)
         self._max_negatives = int(np.ceil(2 * negatives * k)) if self._bad else 0
@@ -93,7 +94,9 @@ class StripBatches:
         return [batches[n] for n in rng.permutation(len(batches))]
 
     def __getitem__(self, index: int):
-        rows = self.batch_rows(self.epoch)[index]
+        if self._rows is None or self._rows[0] != self.epoch:
+            self._rows = self.epoch, self.batch_rows(self.epoch)
+        rows = self._rows[1][index]
         rng = np.random.default_rng([self._seed, self.epoch, index])
         drawn = [self._draw(r, rng) for r in rows]
         height, _, channels = self._strips[rows[0]].channels.shape

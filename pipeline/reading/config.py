@@ -64,6 +64,9 @@ class ReaderConfig:
         (0 = off).
     batch_size : int
         Strips per training batch.
+    width_pool : int
+        Each epoch sorts this many batches' worth of shuffled strips by width before cutting
+        them into batches, so a batch is padded only to about its own strips' width.
     learning_rate : float
         Peak learning rate of the first round.
     refine_rate : float
@@ -102,6 +105,7 @@ class ReaderConfig:
     refine_epochs: int = 15
     min_steps: int = 1000
     batch_size: int = 16
+    width_pool: int = 8
     learning_rate: float = 2e-3
     refine_rate: float = 0.5
     final_rate: float = 0.05

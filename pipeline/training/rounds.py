@@ -253,6 +253,7 @@ class _Run:
             (low, high),
             context=self.classifier.spec.context,
             batch_size=config.batch_size,
+            pool=config.width_pool,
             jitter=config.jitter_columns,
             copies=config.copies,
             negatives=config.negatives,

@@ -36,6 +36,7 @@ def _batches(aligned, **kw):
         reject_index=5,
         augment=AugmentConfig(),
         seed=0,
+        pool=8,
     )
     return StripBatches(prepared, cuts, labels, bounds, **{**args, **kw})
 
@@ -107,6 +108,7 @@ def test_no_reject_class_means_no_negatives(aligned):
             reject_index=None,
             augment=AugmentConfig(),
             seed=0,
+            pool=8,
         )
 
 
