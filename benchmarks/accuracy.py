@@ -33,9 +33,17 @@ from pipeline import (  # noqa: E402
     load_dataset,
     train_reader,
 )
-from pipeline.reading import WidthLearning  # noqa: E402
+from pipeline.reading import CleaningChoice, WidthLearning  # noqa: E402
 
-_GROUPS = (ReaderConfig, SegmentConfig, CleanConfig, StripConfig, ModelConfig, AugmentConfig)
+_GROUPS = (
+    ReaderConfig,
+    SegmentConfig,
+    CleanConfig,
+    StripConfig,
+    ModelConfig,
+    AugmentConfig,
+    CleaningChoice,
+)
 
 
 def configure(settings: list[str], seed: int) -> ReaderConfig:
@@ -60,6 +68,7 @@ def configure(settings: list[str], seed: int) -> ReaderConfig:
         model=ModelConfig(**groups[ModelConfig]),
         augment=AugmentConfig(**groups[AugmentConfig]),
         widths=WidthLearning(**groups[WidthLearning]),
+        cleaning=CleaningChoice(**groups[CleaningChoice]),
         **{"seed": seed, **groups[ReaderConfig]},
     )
 

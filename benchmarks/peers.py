@@ -1,7 +1,7 @@
 """Peer readers for the benchmarks (never imported by the library).
 
-- ddddocr: a pretrained general captcha OCR, used zero-shot with its output restricted to the
-  dataset's alphabet.
+- ddddocr: a pretrained general captcha OCR, used zero-shot, each of its two models either
+  restricted to the dataset's alphabet on the probabilities or unrestricted and case-folded.
 - CRNN + CTC in the style of the Keras captcha OCR example (keras-io
   examples/vision/captcha_ocr.py): two conv/pool blocks, a dense layer, two bidirectional
   LSTMs and a CTC loss, trained on the same training images for a fixed number of epochs.
@@ -21,19 +21,50 @@ from charseg import load_image
 
 
 class Ddddocr:
-    """ddddocr's default model, restricted to `alphabet`."""
+    """ddddocr zero-shot: its default model or its beta model (`beta`), restricted to
+    `alphabet` on the per-frame probabilities before the CTC collapse (`restrict`), or
+    unrestricted with its output case-folded to the alphabet's case."""
 
-    def __init__(self, alphabet: str) -> None:
+    def __init__(self, alphabet: str, *, beta: bool = False, restrict: bool = True) -> None:
         import ddddocr
 
-        self._ocr = ddddocr.DdddOcr(show_ad=False)
-        self._ocr.set_ranges(alphabet)
+        self._ocr = ddddocr.DdddOcr(show_ad=False, beta=beta)
+        self.alphabet, self.restrict = alphabet, restrict
+        self._allowed: np.ndarray | None = None
 
     def read(self, paths: Sequence[Path]) -> list[str]:
-        out = []
-        for path in paths:
-            out.append(self._ocr.classification(Path(path).read_bytes()))
-        return out
+        if not self.restrict:
+            return [self._fold(self._ocr.classification(Path(p).read_bytes())) for p in paths]
+        return [self._restricted(Path(p).read_bytes()) for p in paths]
+
+    def _restricted(self, data: bytes) -> str:
+        """Best path over the blank and the alphabet's symbols only."""
+        result = self._ocr.classification(data, probability=True)
+        probs = np.asarray(result["probabilities"], np.float32).reshape(-1, len(result["charset"]))
+        charset = result["charset"]
+        if self._allowed is None:
+            keep = [0] + [n for n, c in enumerate(charset) if c and c in self.alphabet]
+            self._allowed = np.array(keep)
+        best = self._allowed[probs[:, self._allowed].argmax(axis=1)]
+        collapsed = [int(i) for n, i in enumerate(best) if n == 0 or i != best[n - 1]]
+        return "".join(charset[i] for i in collapsed if i != 0)
+
+    def _fold(self, text: str) -> str:
+        """`text` in the alphabet's case where the alphabet has a single case."""
+        if self.alphabet == self.alphabet.lower():
+            return text.lower()
+        if self.alphabet == self.alphabet.upper():
+            return text.upper()
+        return text
+
+
+#: The ddddocr variants the benchmarks measure, by name.
+DDDDOCR_VARIANTS = {
+    "ddddocr, restricted": {"beta": False, "restrict": True},
+    "ddddocr, case-folded": {"beta": False, "restrict": False},
+    "ddddocr beta, restricted": {"beta": True, "restrict": True},
+    "ddddocr beta, case-folded": {"beta": True, "restrict": False},
+}
 
 
 class Crnn:

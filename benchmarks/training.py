@@ -1,10 +1,13 @@
-"""Training cost and accuracy on every dataset given: a reader trained with the default
-settings on 80% of each (the split of seed 0), scored on the rest.
+"""Training cost and accuracy on every dataset given, against the peers: a reader trained
+with the default settings on 80% of each (the split of seed 0), scored on the rest, and in
+the same run ddddocr (both models, restricted to the alphabet on the probabilities or
+unrestricted and case-folded; the best of the four is reported) on the same test images.
 
     python benchmarks/training.py ../shared/data/* --write
 
-Reports training seconds, seconds per 1000 training images and optimizer steps, and the
-held-out whole-string and character accuracy. `--degenerate N` adds N images to each
+Reports training seconds, seconds per 1000 training images, the cleaning training chose,
+the held-out whole-string and character accuracy (and whole-string ignoring case), the best
+peer's, and the ratio of the errors. `--degenerate N` adds N images to each
 training part that cleaning reduces to a band of a few pixels (a row of small dark blocks on
 blank paper), to show that they are left out and do not slow training.
 """
@@ -24,6 +27,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accuracy import scores  # noqa: E402
+from peers import DDDDOCR_VARIANTS, Ddddocr  # noqa: E402
 from tables import markdown, write_table  # noqa: E402
 
 from pipeline import Dataset, ReaderConfig, evaluate, load_dataset, train_reader  # noqa: E402
@@ -64,15 +68,62 @@ def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, f
     if args.models:
         Path(args.models).mkdir(parents=True, exist_ok=True)
         reader.save(Path(args.models) / f"{Path(folder).name}.keras")
+    texts = [r.text for r in readings]
     result = {
-        **scores([r.text for r in readings], test.labels),
+        **scores(texts, test.labels),
+        "any_case": _any_case(texts, test.labels),
         "train_images": len(train),
         "test_images": len(test),
         "train_seconds": seconds,
         "epochs": len(reader.history["epochs"]),
+        "cleaning": reader.history["cleaning"]["chosen"],
     }
+    if args.peers == "ddddocr":
+        result["peer"] = best_peer(data.alphabet, test)
     print(f"{Path(folder).name}: {json.dumps(result)}", flush=True)
     return result
+
+
+def best_peer(alphabet: str, test: Dataset) -> dict[str, object]:
+    """Every ddddocr variant's scores on `test`, and the name of the best."""
+    variants = {}
+    for name, settings in DDDDOCR_VARIANTS.items():
+        texts = Ddddocr(alphabet, **settings).read(test.paths)
+        variants[name] = {**scores(texts, test.labels), "any_case": _any_case(texts, test.labels)}
+        print(f"  {name}: {json.dumps(variants[name])}", flush=True)
+    best = max(
+        variants, key=lambda n: (variants[n]["whole_accuracy"], variants[n]["char_accuracy"])
+    )
+    return {"best": best, **variants[best], "variants": variants}
+
+
+def _any_case(texts: list[str], labels: list[str]) -> float:
+    """Whole-string accuracy ignoring case."""
+    return sum(t.lower() == lab.lower() for t, lab in zip(texts, labels, strict=True)) / len(labels)
+
+
+def _row(name: str, r: dict) -> list[str]:
+    row = [
+        name,
+        f"{r['train_images']} / {r['test_images']}",
+        f"{r['train_seconds']:.0f} s",
+        f"{1000 * r['train_seconds'] / r['train_images']:.0f} s",
+        r["cleaning"],
+        f"{100 * r['whole_accuracy']:.2f}%",
+        f"{100 * r['char_accuracy']:.2f}%",
+        f"{100 * r['any_case']:.2f}%",
+    ]
+    if "peer" in r:
+        peer = r["peer"]
+        ratio = (1 - r["whole_accuracy"]) / max(1 - peer["whole_accuracy"], 1e-9)
+        row += [
+            peer["best"],
+            f"{100 * peer['whole_accuracy']:.2f}%",
+            f"{100 * peer['char_accuracy']:.2f}%",
+            f"{100 * peer['any_case']:.2f}%",
+            f"{ratio:.2f}",
+        ]
+    return row
 
 
 def main() -> None:
@@ -84,6 +135,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="training seed")
     parser.add_argument("--degenerate", type=int, default=0)
     parser.add_argument("--models", help="save each dataset's reader in this folder")
+    parser.add_argument("--peers", default="ddddocr", help="'ddddocr' or 'none'")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
     args = parser.parse_args()
@@ -91,19 +143,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for folder in args.datasets:
             results[Path(folder).name] = measure(folder, args, Path(scratch))
-    rows = [
-        [
-            name,
-            f"{r['train_images']} / {r['test_images']}",
-            f"{r['train_seconds']:.0f} s",
-            f"{1000 * r['train_seconds'] / r['train_images']:.0f} s",
-            str(r["epochs"]),
-            f"{100 * r['whole_accuracy']:.2f}%",
-            f"{100 * r['char_accuracy']:.2f}%",
-        ]
-        for name, r in results.items()
-    ]
-    header = ["dataset", "train / test", "training", "per 1000 images", "epochs", "whole", "chars"]
+    rows = [_row(name, r) for name, r in results.items()]
+    header = ["dataset", "train / test", "training", "per 1000 images", "cleaning chosen"]
+    header += ["whole", "chars", "whole, any case"]
+    if args.peers == "ddddocr":
+        header += ["best peer", "its whole", "its chars", "its whole, any case"]
+        header += ["error vs peer"]
     table = markdown(header, rows)
     print(table)
     if args.json:
@@ -112,7 +157,7 @@ def main() -> None:
         note = f"Training seed {args.seed}, default settings, 2 cores."
         if args.degenerate:
             note += f" Each training part has {args.degenerate} degenerate images added."
-        write_table("training" + ("-degenerate" if args.degenerate else ""), table, note)
+        write_table("schemes" + ("-degenerate" if args.degenerate else ""), table, note)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from .clean import (
     BINARIZERS,
+    OPTIONAL_STEPS,
     CleanConfig,
     Cleaned,
     binarize,
@@ -11,6 +12,7 @@ from .clean import (
     remove_specks,
     remove_thin_lines,
     stroke_width,
+    without_steps,
 )
 from .cuts import candidate_cuts, window_pairs
 from .errors import ImageLoadError, PathError
@@ -47,6 +49,7 @@ __all__ = [
     "Cleaned",
     "ImageLoadError",
     "MAX_PIXELS",
+    "OPTIONAL_STEPS",
     "PathError",
     "Prepared",
     "STRIP_CHANNELS",
@@ -78,5 +81,6 @@ __all__ = [
     "stroke_width",
     "tighten",
     "window",
+    "without_steps",
     "window_pairs",
 ]

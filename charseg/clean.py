@@ -5,7 +5,9 @@ Every step is a plain function on arrays; `CleanConfig` holds all their settings
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
 
 import cv2
 import numpy as np
@@ -14,6 +16,8 @@ __all__ = [
     "CleanConfig",
     "Cleaned",
     "BINARIZERS",
+    "OPTIONAL_STEPS",
+    "without_steps",
     "ink_map",
     "binarize",
     "keep_substantial",
@@ -89,6 +93,31 @@ class CleanConfig:
             raise ValueError(f"denoise={self.denoise} must be 0, 1, 3 or 5")
         if not 0.0 < self.line_ratio < 1.0:
             raise ValueError(f"line_ratio={self.line_ratio} must be in (0, 1)")
+
+
+#: Each optional cleaning step and the `CleanConfig` settings that turn it off.
+OPTIONAL_STEPS: dict[str, dict[str, Any]] = {
+    "background flattening": {"background_window": 0.0},
+    "median denoising": {"denoise": 0},
+    "line removal": {"remove_lines": False},
+    "speck and fragment removal": {"min_speck_area": 0.0, "min_component": 0.0},
+}
+
+
+def without_steps(config: CleanConfig, steps: Iterable[str]) -> CleanConfig:
+    """`config` with the named `OPTIONAL_STEPS` turned off.
+
+    Examples
+    --------
+    >>> without_steps(CleanConfig(), ["median denoising"]).denoise
+    0
+    """
+    settings: dict[str, Any] = {}
+    for step in steps:
+        if step not in OPTIONAL_STEPS:
+            raise ValueError(f"no cleaning step {step!r}; valid names: {list(OPTIONAL_STEPS)}")
+        settings.update(OPTIONAL_STEPS[step])
+    return replace(config, **settings)
 
 
 @dataclass(frozen=True)

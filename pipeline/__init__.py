@@ -36,7 +36,14 @@ if TYPE_CHECKING:
         run_audit,
         selective_accuracy,
     )
-    from .reading import CaptchaReader, Learned, ReaderConfig, Reading, WidthModel
+    from .reading import (
+        CaptchaReader,
+        CleaningChoice,
+        Learned,
+        ReaderConfig,
+        Reading,
+        WidthModel,
+    )
     from .reporting import (
         draw_overlay,
         plot_confusion,
@@ -74,7 +81,14 @@ _HOMES = {
         "run_audit",
         "selective_accuracy",
     ),
-    ".reading": ("CaptchaReader", "Learned", "ReaderConfig", "Reading", "WidthModel"),
+    ".reading": (
+        "CaptchaReader",
+        "CleaningChoice",
+        "Learned",
+        "ReaderConfig",
+        "Reading",
+        "WidthModel",
+    ),
     ".reporting": tuple(_reporting_names),
     ".training": ("CheckpointError", "RoundReport", "pretrain", "train_reader"),
 }
@@ -86,6 +100,7 @@ __all__ = [
     "AuditReport",
     "CaptchaReader",
     "CheckpointError",
+    "CleaningChoice",
     "Dataset",
     "DatasetError",
     "Evaluation",

@@ -13,7 +13,7 @@ from classifier.config import ModelConfig
 
 from ..data import DatasetError, load_dataset
 from ..evaluation import QUICK_READER, evaluate
-from ..reading import CaptchaReader, ReaderConfig
+from ..reading import CaptchaReader, CleaningChoice, ReaderConfig
 from ..reporting import plot_training
 from ..training import Checkpoint, pretrain, train_reader
 from .common import logger, model_path
@@ -39,6 +39,7 @@ def run_train(args: argparse.Namespace) -> int:
         rounds=args.rounds,
         min_steps=args.min_steps,
         model=ModelConfig(filters=args.filters),
+        cleaning=CleaningChoice(steps=()) if args.keep_cleaning else CleaningChoice(),
         seed=args.seed,
     )
     log = logger(args.quiet)
@@ -70,7 +71,10 @@ def run_train(args: argparse.Namespace) -> int:
     reader.save(path)
     history = _write_history(reader, path)
     Checkpoint(checkpoint).remove()
-    print(f"model written to {path} (training history: {', '.join(map(str, history))})")
+    print(
+        f"model written to {path} (cleaning: {reader.history['cleaning']['chosen']}; "
+        f"training history: {', '.join(map(str, history))})"
+    )
     if val is not None and len(val):
         result, _ = evaluate(reader, val, progress=not args.quiet)
         print(

@@ -17,9 +17,11 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from charseg import OPTIONAL_STEPS, without_steps
+
 from ..data import Dataset, DatasetError
-from ..reading import CaptchaReader, ReaderConfig
-from ..training import train_reader
+from ..reading import CaptchaReader, CleaningChoice, ReaderConfig
+from ..training import choose_cleaning, train_reader
 from .evaluate import evaluate
 from .metrics import Evaluation
 
@@ -33,16 +35,14 @@ __all__ = [
     "run_audit",
 ]
 
-# Each cleaning step and the `CleanConfig` settings that turn it off.
-ABLATIONS: dict[str, dict[str, Any]] = {
-    "background flattening": {"background_window": 0.0},
-    "median denoising": {"denoise": 0},
-    "line removal": {"remove_lines": False},
-    "speck and fragment removal": {"min_speck_area": 0.0, "min_component": 0.0},
-}
+# The cleaning steps an audit turns off one at a time.
+ABLATIONS = tuple(OPTIONAL_STEPS)
 
-# A shorter schedule for audits: fewer rounds and epochs, same model and search.
-QUICK_READER = ReaderConfig(rounds=3, epochs=10, refine_epochs=4, min_steps=1000)
+# A shorter schedule for audits: fewer rounds and epochs, same model and search, and the
+# configured cleaning (no quick readers to choose it).
+QUICK_READER = ReaderConfig(
+    rounds=3, epochs=10, refine_epochs=4, min_steps=1000, cleaning=CleaningChoice(steps=())
+)
 
 
 @dataclass(frozen=True)
@@ -168,9 +168,10 @@ def run_audit(
     ablations: list[AuditPoint] = []
     confusions: list[tuple[str, str, int]] = []
     jobs = _jobs(config, budgets, ablation_budget)
+    chosen = _with_chosen_cleaning(train, config.reader, log)
     for labels, step, use_init in tqdm(jobs, desc="audit", unit="reader", disable=not progress):
         subset = train.subset(np.sort(order[:labels]))
-        reader_config = _without(config.reader, step)
+        reader_config = _without(chosen, step)
         init = config.init if use_init else None
         point, result = _train_and_score(subset, test, reader_config, labels, step, init, progress)
         (ablations if step else pretrained if use_init else curve).append(point)
@@ -203,6 +204,7 @@ def run_audit(
             "epochs": config.reader.epochs,
             "refine_epochs": config.reader.refine_epochs,
             "ablation_budget": ablation_budget,
+            "cleaning": dataclasses.asdict(chosen.segment.clean),
         },
     )
 
@@ -219,11 +221,25 @@ def _jobs(
     return jobs
 
 
+def _with_chosen_cleaning(
+    train: Dataset, config: ReaderConfig, log: Callable[[str], None]
+) -> ReaderConfig:
+    """`config` with the cleaning chosen once on the whole training part (`choose_cleaning`),
+    for every budget and as the ablations' starting point."""
+
+    def quick(subset: Dataset, probe: ReaderConfig) -> CaptchaReader:
+        return train_reader(subset, probe, progress=False, log=lambda _line: None)
+
+    _, clean, _ = choose_cleaning(train, config, quick, log)
+    segment = dataclasses.replace(config.segment, clean=clean)
+    return dataclasses.replace(config, segment=segment, cleaning=CleaningChoice(steps=()))
+
+
 def _without(config: ReaderConfig, step: str | None) -> ReaderConfig:
     """`config` with the cleaning step `step` turned off (as it is when None)."""
     if step is None:
         return config
-    clean = dataclasses.replace(config.segment.clean, **ABLATIONS[step])
+    clean = without_steps(config.segment.clean, [step])
     return dataclasses.replace(config, segment=dataclasses.replace(config.segment, clean=clean))
 
 

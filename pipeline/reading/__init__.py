@@ -1,6 +1,6 @@
 """Reading captchas: window scores, the search over cuts, readings, the reader and its file."""
 
-from .config import ReaderConfig, WidthLearning, config_from_dict
+from .config import CleaningChoice, ReaderConfig, WidthLearning, config_from_dict
 from .decode import Decoded, align, decode, decode_batch, length_log_prior
 from .images import ImageInput, prepare_batch, prepare_images
 from .learned import Learned
@@ -10,6 +10,7 @@ from .widths import WidthModel
 
 __all__ = [
     "CaptchaReader",
+    "CleaningChoice",
     "Decoded",
     "ImageInput",
     "Learned",

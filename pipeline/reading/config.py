@@ -9,7 +9,38 @@ from typing import Any
 from charseg import CleanConfig, SegmentConfig, StripConfig
 from classifier.config import AugmentConfig, ModelConfig
 
-__all__ = ["ReaderConfig", "WidthLearning", "config_from_dict"]
+__all__ = ["CleaningChoice", "ReaderConfig", "WidthLearning", "config_from_dict"]
+
+
+@dataclass(frozen=True)
+class CleaningChoice:
+    """How training chooses a scheme's cleaning: a quick reader is trained under the
+    configured cleaning and under each optional step turned off, each on the same few training
+    images, and scored on other training images; the cleaning whose reader reads the most
+    characters is kept (`pipeline.training.choose_cleaning`). A step that removes glyph
+    strokes on a scheme loses.
+
+    Attributes
+    ----------
+    steps : tuple of str
+        Cleaning steps (names in `charseg.OPTIONAL_STEPS`) that training may turn off;
+        empty: the configured cleaning is kept.
+    probe_train, probe_test : int
+        Most training images each quick reader trains on, and is scored on (the scoring
+        part is at most a third of the set).
+    probe_steps : int
+        Optimizer steps of each quick reader (one round, on the alignment that its cleaning
+        gives).
+    min_images : int
+        With fewer training images than this the configured cleaning is kept (too few to
+        tell candidates apart).
+    """
+
+    steps: tuple[str, ...] = ("background flattening", "median denoising", "line removal")
+    probe_train: int = 600
+    probe_test: int = 200
+    probe_steps: int = 400
+    min_images: int = 150
 
 
 @dataclass(frozen=True)
@@ -52,6 +83,8 @@ class ReaderConfig:
         The window network.
     augment : AugmentConfig
     widths : WidthLearning
+    cleaning : CleaningChoice
+        How training chooses the cleaning steps (`segment.clean` is where it starts).
     rounds : int
         Train/align rounds (1 = train once on the projection-based alignment).
     epochs : int
@@ -100,6 +133,7 @@ class ReaderConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
     widths: WidthLearning = field(default_factory=WidthLearning)
+    cleaning: CleaningChoice = field(default_factory=CleaningChoice)
     rounds: int = 5
     epochs: int = 30
     refine_epochs: int = 15
@@ -147,7 +181,10 @@ def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
     widths: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v for k, v in data["widths"].items()
     }
-    nested = ("segment", "model", "augment", "widths")
+    cleaning: dict[str, Any] = dict(data.get("cleaning", {}))  # absent in older model files
+    if "steps" in cleaning:
+        cleaning["steps"] = tuple(cleaning["steps"])
+    nested = ("segment", "model", "augment", "widths", "cleaning")
     rest = {k: v for k, v in data.items() if k not in nested}
     rest["decode_weights"] = tuple(rest["decode_weights"])
     return ReaderConfig(
@@ -155,5 +192,6 @@ def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
         model=ModelConfig(**model),
         augment=AugmentConfig(**data["augment"]),
         widths=WidthLearning(**widths),
+        cleaning=CleaningChoice(**cleaning),
         **rest,
     )

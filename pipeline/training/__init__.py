@@ -4,6 +4,7 @@ synthetic pretraining."""
 from .alignment import align_all, count_changed, learn_bounds, learn_widths, relative_cut_widths
 from .calibration import choose_decode_weight, decode_texts
 from .checkpoint import Checkpoint, CheckpointError, TrainingState, fingerprint
+from .cleaning import choose_cleaning
 from .pretrain import DEFAULT_ALPHABET, PRETRAIN_STYLES, pretrain, synthetic_corpus
 from .rounds import RoundReport, TrainingResult, round_epochs, run_rounds
 from .train import train_reader
@@ -17,6 +18,7 @@ __all__ = [
     "TrainingResult",
     "TrainingState",
     "align_all",
+    "choose_cleaning",
     "choose_decode_weight",
     "count_changed",
     "decode_texts",

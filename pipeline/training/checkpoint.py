@@ -26,6 +26,7 @@ __all__ = ["Checkpoint", "CheckpointError", "TrainingState", "fingerprint"]
 
 _STATE = "state.json"
 _NETWORK = "network.keras"
+_CLEANING = "cleaning.json"
 
 
 class CheckpointError(PathError):
@@ -114,6 +115,20 @@ class Checkpoint:
         except classifier.ModelFileError as err:
             raise CheckpointError(self.folder, f"damaged checkpoint ({err.problem})") from None
         return state, network
+
+    def save_cleaning(self, choice: dict[str, Any]) -> None:
+        """Write the cleaning chosen for the run (before its first epoch)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{_CLEANING}.tmp"
+        tmp.write_text(json.dumps(choice))
+        os.replace(tmp, self.folder / _CLEANING)
+
+    def load_cleaning(self) -> dict[str, Any] | None:
+        """The cleaning chosen for the run, or None when it was not saved."""
+        try:
+            return dict(json.loads((self.folder / _CLEANING).read_text()))
+        except (OSError, ValueError):
+            return None
 
     def remove(self) -> None:
         """Delete the folder (after the final model is written)."""

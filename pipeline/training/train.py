@@ -5,15 +5,17 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from charseg import Prepared
+from charseg import CleanConfig, Prepared
 
 from ..data import Dataset, DatasetError
 from ..reading import CaptchaReader, Learned, ReaderConfig, prepare_images
 from .calibration import choose_decode_weight, decode_texts
 from .checkpoint import Checkpoint, CheckpointError, fingerprint
+from .cleaning import choose_cleaning
 from .rounds import TrainingResult, run_rounds
 
 __all__ = ["train_reader"]
@@ -62,6 +64,11 @@ def train_reader(
     key = fingerprint(
         list(dataset.labels), [p.name for p in dataset.paths], dataclasses.asdict(config)
     )
+    cleaning = _cleaning(dataset, config, store if resume else None, log)
+    if store is not None:
+        store.save_cleaning(cleaning)
+    segment = dataclasses.replace(config.segment, clean=CleanConfig(**cleaning["settings"]))
+    config = dataclasses.replace(config, segment=segment)
     prepared = prepare_images(dataset.paths, config.segment, progress=progress)
     dataset, prepared = _usable(dataset, prepared, config.outlier_width, log)
     result = run_rounds(
@@ -78,9 +85,31 @@ def train_reader(
     )
     lengths = dict(dataset.lengths)
     weight = _decode_weight(result, prepared, dataset.labels, lengths, config, progress, log)
-    history = {"rounds": [dataclasses.asdict(r) for r in result.reports], "epochs": result.epochs}
+    history = {
+        "rounds": [dataclasses.asdict(r) for r in result.reports],
+        "epochs": result.epochs,
+        "cleaning": {k: v for k, v in cleaning.items() if k != "settings"},
+    }
     learned = Learned(lengths, result.widths, result.bounds, weight)
     return CaptchaReader(result.classifier, config, learned, history)
+
+
+def _cleaning(
+    dataset: Dataset,
+    config: ReaderConfig,
+    resumed: Checkpoint | None,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """The cleaning to train with (`choose_cleaning`), or the one an interrupted run chose:
+    its name, its `CleanConfig` settings and each candidate's score."""
+    if resumed is not None and (saved := resumed.load_cleaning()) is not None:
+        return saved
+
+    def quick(subset: Dataset, probe: ReaderConfig) -> CaptchaReader:
+        return train_reader(subset, probe, progress=False, log=lambda _line: None)
+
+    name, clean, scores = choose_cleaning(dataset, config, quick, log)
+    return {"chosen": name, "settings": dataclasses.asdict(clean), "scores": scores}
 
 
 def _check_trainable(dataset: Dataset) -> None:
