@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BUILD := build
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint clean bench-peers
 
 $(BIN)/captcha-cnn: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: install
 	$(BIN)/captcha-cnn segment sample_data/test --model $(BUILD)/demo.keras \
 		--output-dir $(BUILD)/demo-overlays --quiet > /dev/null
 	@echo "overlays: $(BUILD)/demo-overlays/  failures: $(BUILD)/demo-failures/index.html  plots: $(BUILD)/demo-plots/"
+
+# The benchmarks' peers: ddddocr and rapidocr (rapidocr without its opencv-python requirement).
+bench-peers: install
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/pip install --quiet --no-deps rapidocr_onnxruntime==1.4.4
 
 lint: install
 	$(BIN)/ruff check charseg classifier pipeline tests benchmarks

@@ -30,7 +30,10 @@ setup(
     ],
     extras_require={
         "test": ["pytest>=8", "ruff>=0.6", "hypothesis>=6", "mypy>=1.10"],
-        "bench": ["ddddocr==1.6.1"],
+        # Peers for benchmarks/. rapidocr_onnxruntime==1.4.4 itself is installed without its
+        # dependencies by `make bench-peers` (it requires opencv-python, a second cv2); these
+        # are the others it needs.
+        "bench": ["ddddocr==1.6.1", "pyclipper>=1.3", "shapely>=2.0", "PyYAML>=6", "six>=1.16"],
     },
     entry_points={"console_scripts": ["captcha-cnn=pipeline.cli:main"]},
 )

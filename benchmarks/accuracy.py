@@ -85,6 +85,12 @@ def scores(texts: list[str], labels: list[str]) -> dict[str, float]:
     }
 
 
+def any_case(texts: list[str], labels: list[str]) -> float:
+    """Whole-string accuracy ignoring case."""
+    pairs = zip(texts, labels, strict=True)
+    return sum(t.lower() == lab.lower() for t, lab in pairs) / len(labels)
+
+
 def _parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

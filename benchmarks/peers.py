@@ -2,6 +2,11 @@
 
 - ddddocr: a pretrained general captcha OCR, used zero-shot, each of its two models either
   restricted to the dataset's alphabet on the probabilities or unrestricted and case-folded.
+- rapidocr (`rapidocr_onnxruntime`): PaddleOCR's recognition model on ONNX Runtime, used
+  zero-shot, recognition only (no text detection), its output case-folded and stripped of
+  spaces. Its wheel requires `opencv-python`, which would put a second `cv2` beside
+  `opencv-python-headless`: install it with `make bench-peers` (no dependencies; the ones it
+  needs besides OpenCV are in the `bench` extra).
 - CRNN + CTC in the style of the Keras captcha OCR example (keras-io
   examples/vision/captcha_ocr.py): two conv/pool blocks, a dense layer, two bidirectional
   LSTMs and a CTC loss, trained on the same training images for a fixed number of epochs.
@@ -34,7 +39,9 @@ class Ddddocr:
 
     def read(self, paths: Sequence[Path]) -> list[str]:
         if not self.restrict:
-            return [self._fold(self._ocr.classification(Path(p).read_bytes())) for p in paths]
+            return [
+                _fold(self._ocr.classification(Path(p).read_bytes()), self.alphabet) for p in paths
+            ]
         return [self._restricted(Path(p).read_bytes()) for p in paths]
 
     def _restricted(self, data: bytes) -> str:
@@ -49,14 +56,6 @@ class Ddddocr:
         collapsed = [int(i) for n, i in enumerate(best) if n == 0 or i != best[n - 1]]
         return "".join(charset[i] for i in collapsed if i != 0)
 
-    def _fold(self, text: str) -> str:
-        """`text` in the alphabet's case where the alphabet has a single case."""
-        if self.alphabet == self.alphabet.lower():
-            return text.lower()
-        if self.alphabet == self.alphabet.upper():
-            return text.upper()
-        return text
-
 
 #: The ddddocr variants the benchmarks measure, by name.
 DDDDOCR_VARIANTS = {
@@ -65,6 +64,33 @@ DDDDOCR_VARIANTS = {
     "ddddocr beta, restricted": {"beta": True, "restrict": True},
     "ddddocr beta, case-folded": {"beta": True, "restrict": False},
 }
+
+
+class Rapidocr:
+    """rapidocr's recognizer alone, its output folded to the alphabet's case."""
+
+    def __init__(self, alphabet: str) -> None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        self._ocr = RapidOCR()
+        self.alphabet = alphabet
+
+    def read(self, paths: Sequence[Path]) -> list[str]:
+        out = []
+        for path in paths:
+            result, _ = self._ocr(str(path), use_det=False, use_cls=False, use_rec=True)
+            text = "".join(result[0][0].split()) if result else ""
+            out.append(_fold(text, self.alphabet))
+        return out
+
+
+def _fold(text: str, alphabet: str) -> str:
+    """`text` in the alphabet's case where the alphabet has a single case."""
+    if alphabet == alphabet.lower():
+        return text.lower()
+    if alphabet == alphabet.upper():
+        return text.upper()
+    return text
 
 
 class Crnn:

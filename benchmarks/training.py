@@ -26,7 +26,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from accuracy import scores  # noqa: E402
+from accuracy import any_case, scores  # noqa: E402
 from peers import DDDDOCR_VARIANTS, Ddddocr  # noqa: E402
 from tables import markdown, write_table  # noqa: E402
 
@@ -71,7 +71,7 @@ def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, f
     texts = [r.text for r in readings]
     result = {
         **scores(texts, test.labels),
-        "any_case": _any_case(texts, test.labels),
+        "any_case": any_case(texts, test.labels),
         "train_images": len(train),
         "test_images": len(test),
         "train_seconds": seconds,
@@ -89,17 +89,12 @@ def best_peer(alphabet: str, test: Dataset) -> dict[str, object]:
     variants = {}
     for name, settings in DDDDOCR_VARIANTS.items():
         texts = Ddddocr(alphabet, **settings).read(test.paths)
-        variants[name] = {**scores(texts, test.labels), "any_case": _any_case(texts, test.labels)}
+        variants[name] = {**scores(texts, test.labels), "any_case": any_case(texts, test.labels)}
         print(f"  {name}: {json.dumps(variants[name])}", flush=True)
     best = max(
         variants, key=lambda n: (variants[n]["whole_accuracy"], variants[n]["char_accuracy"])
     )
     return {"best": best, **variants[best], "variants": variants}
-
-
-def _any_case(texts: list[str], labels: list[str]) -> float:
-    """Whole-string accuracy ignoring case."""
-    return sum(t.lower() == lab.lower() for t, lab in zip(texts, labels, strict=True)) / len(labels)
 
 
 def _row(name: str, r: dict) -> list[str]:
@@ -157,7 +152,7 @@ def main() -> None:
         note = f"Training seed {args.seed}, default settings, 2 cores."
         if args.degenerate:
             note += f" Each training part has {args.degenerate} degenerate images added."
-        write_table("schemes" + ("-degenerate" if args.degenerate else ""), table, note)
+        write_table("training-degenerate" if args.degenerate else "schemes", table, note)
 
 
 if __name__ == "__main__":
