@@ -10,7 +10,7 @@ from classifier.config import ModelConfig
 from ..data import SynthConfig
 from ..evaluation import QUICK_READER, AuditConfig
 from ..reading import ReaderConfig
-from ..training import DEFAULT_ALPHABET
+from ..training import DEFAULT_ALPHABET, SelfTraining
 
 __all__ = ["build_parser"]
 
@@ -104,6 +104,18 @@ def _train(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--init",
         help="start from this model's weights (e.g. from pretrain), outputs mapped by symbol",
+    )
+    p.add_argument(
+        "--unlabelled",
+        help="folder of unlabelled captchas of the scheme: those the reader reads surely "
+        "(checked on held-out labelled images) are added as labels and it trains again; "
+        "no checkpoint is kept",
+    )
+    p.add_argument(
+        "--self-rounds",
+        type=int,
+        default=SelfTraining.rounds,
+        help="with --unlabelled: read-and-retrain rounds at most",
     )
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from classifier.config import ModelConfig
 
-from ..data import DatasetError, load_dataset
+from ..data import DatasetError, list_images, load_dataset
 from ..evaluation import QUICK_READER, evaluate
 from ..reading import CaptchaReader, CleaningChoice, ReaderConfig
 from ..reporting import plot_training
-from ..training import Checkpoint, pretrain, train_reader
+from ..training import Checkpoint, SelfTraining, pretrain, self_train, train_reader
 from .common import logger, model_path
 
 __all__ = ["run_pretrain", "run_train"]
@@ -42,27 +42,41 @@ def run_train(args: argparse.Namespace) -> int:
         cleaning=CleaningChoice(steps=()) if args.keep_cleaning else CleaningChoice(),
         seed=args.seed,
     )
+    unlabelled = _unlabelled(args.unlabelled) if args.unlabelled else []
     log = logger(args.quiet)
     log(
         f"training on {len(train)} images ({len(train.alphabet)} symbols "
         f"{train.alphabet!r}, lengths {dict(sorted(train.lengths.items()))}); "
-        f"checkpoint {checkpoint}"
+        + (f"{len(unlabelled)} unlabelled images" if unlabelled else f"checkpoint {checkpoint}")
     )
     base = CaptchaReader.load(args.init) if args.init else None
     started = time.perf_counter()
     try:
-        reader = train_reader(
-            train,
-            config,
-            init=base,
-            checkpoint=checkpoint,
-            resume=args.resume,
-            progress=not args.quiet,
-            log=log,
-        )
+        if unlabelled:
+            reader = self_train(
+                train,
+                unlabelled,
+                config,
+                settings=SelfTraining(rounds=args.self_rounds),
+                init=base,
+                progress=not args.quiet,
+                log=log,
+            )
+        else:
+            reader = train_reader(
+                train,
+                config,
+                init=base,
+                checkpoint=checkpoint,
+                resume=args.resume,
+                progress=not args.quiet,
+                log=log,
+            )
     except KeyboardInterrupt:
         print(
-            f"interrupted: the checkpoint in {checkpoint} keeps every finished epoch; "
+            "interrupted: self-training keeps no checkpoint"
+            if unlabelled
+            else f"interrupted: the checkpoint in {checkpoint} keeps every finished epoch; "
             "run the same command with --resume to continue",
             file=sys.stderr,
         )
@@ -96,6 +110,13 @@ def run_pretrain(args: argparse.Namespace) -> int:
     history = _write_history(reader, path)
     print(f"base model written to {path} (training history: {', '.join(map(str, history))})")
     return 0
+
+
+def _unlabelled(folder: str) -> list[Path]:
+    images = list_images(folder)
+    if not images:
+        raise DatasetError(folder, "no images found for --unlabelled")
+    return images
 
 
 def _write_history(reader: CaptchaReader, path: Path) -> list[Path]:

@@ -74,7 +74,15 @@ class Dataset:
 
 
 def list_images(folder: str | os.PathLike[str], *, recursive: bool = False) -> list[Path]:
-    """Image files inside `folder` (and, if `recursive`, its subfolders), sorted by path."""
+    """Image files inside `folder` (and, if `recursive`, its subfolders), sorted by path.
+
+    Raises
+    ------
+    DatasetError
+        `folder` is not a folder.
+    """
+    if not Path(folder).is_dir():
+        raise DatasetError(folder, "folder does not exist")
     found = Path(folder).rglob("*") if recursive else Path(folder).iterdir()
     return sorted(p for p in found if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
 

@@ -7,6 +7,7 @@ from .checkpoint import Checkpoint, CheckpointError, TrainingState, fingerprint
 from .cleaning import choose_cleaning
 from .pretrain import DEFAULT_ALPHABET, PRETRAIN_STYLES, pretrain, synthetic_corpus
 from .rounds import RoundReport, TrainingResult, round_epochs, run_rounds
+from .self_training import SelfTraining, confident_threshold, self_train
 from .train import train_reader
 
 __all__ = [
@@ -15,10 +16,12 @@ __all__ = [
     "DEFAULT_ALPHABET",
     "PRETRAIN_STYLES",
     "RoundReport",
+    "SelfTraining",
     "TrainingResult",
     "TrainingState",
     "align_all",
     "choose_cleaning",
+    "confident_threshold",
     "choose_decode_weight",
     "count_changed",
     "decode_texts",
@@ -29,6 +32,7 @@ __all__ = [
     "relative_cut_widths",
     "round_epochs",
     "run_rounds",
+    "self_train",
     "synthetic_corpus",
     "train_reader",
 ]

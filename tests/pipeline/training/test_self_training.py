@@ -1,0 +1,47 @@
+import dataclasses
+
+import numpy as np
+import pytest
+
+from pipeline import DatasetError, load_dataset
+from pipeline.training import SelfTraining, confident_threshold, self_train
+from tests.conftest import TINY_READER
+
+
+def test_threshold_is_the_lowest_confidence_that_keeps_the_precision():
+    confidences = np.array([0.95, 0.9, 0.9, 0.7, 0.6])
+    correct = np.array([True, True, False, True, True])
+    # At 0.9 both readings of 0.9 count: 2 of 3 right.
+    assert confident_threshold(confidences, correct, 0.6) == 0.6
+    assert confident_threshold(confidences, correct, 0.8) == 0.6
+    assert confident_threshold(confidences, correct, 0.9) == 0.95
+    assert confident_threshold(confidences, np.zeros(5, bool), 0.5) == float("inf")
+
+
+def test_sure_readings_of_unlabelled_images_join_the_last_training(tiny_dataset_dir):
+    dataset = load_dataset(tiny_dataset_dir)
+    labelled, unlabelled = dataset.subset(range(36)), dataset.subset(range(36, 60))
+    messages = []
+    config = dataclasses.replace(TINY_READER, rounds=1, epochs=8)
+    reader = self_train(
+        labelled,
+        unlabelled.paths,
+        config,
+        settings=SelfTraining(rounds=2, precision=0.9, min_check=5),
+        progress=False,
+        log=messages.append,
+    )
+    rounds = reader.history["self_training"]
+    assert 1 <= len(rounds) <= 2
+    lines = [m for m in messages if m.startswith("self-training round")]
+    assert len(lines) == len(rounds) and "of 24 unlabelled images taken" in lines[0]
+    for report in rounds:
+        assert report["check_right"] >= 0.9 * report["check_taken"]
+    # The last training saw every labelled image and the last round's sure readings.
+    assert sum(reader.learned.lengths.values()) == 36 + rounds[-1]["taken"]
+
+
+def test_too_few_labelled_images_for_a_check_is_one_clear_error(tiny_dataset_dir):
+    dataset = load_dataset(tiny_dataset_dir).subset(range(12))
+    with pytest.raises(DatasetError, match="too few to hold out a check of 10"):
+        self_train(dataset, [], TINY_READER, progress=False, log=print)
