@@ -6,7 +6,7 @@ held-out 20% of each dataset (the split of seed 0, the test images of `training.
 Peers: ddddocr 1.6.1 (default and beta model, each restricted to the alphabet on the
 probabilities or unrestricted and case-folded) and rapidocr (recognition only, case-folded;
 `make bench-peers` installs it). Reports whole-string, character and case-insensitive
-whole-string accuracy and images per second.
+whole-string accuracy (reading speed is in `speed.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,14 +33,8 @@ def measure(folder: str, test_fraction: float) -> dict[str, dict[str, float]]:
     peers["rapidocr"] = Rapidocr(data.alphabet)
     out = {}
     for name, peer in peers.items():
-        started = time.perf_counter()
         texts = peer.read(test.paths)
-        seconds = time.perf_counter() - started
-        out[name] = {
-            **scores(texts, test.labels),
-            "any_case": any_case(texts, test.labels),
-            "images_per_s": len(test) / seconds,
-        }
+        out[name] = {**scores(texts, test.labels), "any_case": any_case(texts, test.labels)}
         print(f"{Path(folder).name} {name}: {json.dumps(out[name])}", flush=True)
     return out
 
@@ -63,12 +56,11 @@ def main() -> None:
             f"{100 * r['whole_accuracy']:.2f}%",
             f"{100 * r['char_accuracy']:.2f}%",
             f"{100 * r['any_case']:.2f}%",
-            f"{r['images_per_s']:.0f}",
         ]
         for dataset, peers in results.items()
         for peer, r in peers.items()
     ]
-    header = ["dataset", "peer", "whole", "chars", "whole, any case", "images/s"]
+    header = ["dataset", "peer", "whole", "chars", "whole, any case"]
     table = markdown(header, rows)
     print(table)
     if args.json:
