@@ -30,6 +30,7 @@ def run_audit_command(args: argparse.Namespace) -> int:
         ablate=not args.no_ablations,
         ablation_budget=args.ablation_budget,
         init=CaptchaReader.load(args.init) if args.init else None,
+        unlabelled=args.unlabelled,
         seed=args.seed,
     )
     dataset = load_dataset(args.dataset)

@@ -203,6 +203,12 @@ def _audit(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-ablations", action="store_true", help="skip the cleaning ablations")
     p.add_argument("--init", help="also train every budget from this base model (a second curve)")
+    p.add_argument(
+        "--unlabelled",
+        action="store_true",
+        help="also self-train every budget with the rest of the training part unlabelled "
+        "(a third curve; from --init's base when given)",
+    )
     p.add_argument("--seed", type=int, default=0)
 
 

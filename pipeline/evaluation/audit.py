@@ -1,8 +1,9 @@
 """Breakability audit: accuracy against the number of labelled captchas an attacker has.
 
-Trains readers on nested, growing subsets of a dataset's training part, scores each on one
-fixed held-out part, and retrains at one budget with each cleaning step turned off to show
-which step the scheme's defences depend on.
+Trains readers on nested, growing subsets of a dataset's training part (also from a base
+model, and self-trained with the rest of the training part unlabelled, when asked), scores
+each on one fixed held-out part, and retrains at one budget with each cleaning step turned
+off to show which step the scheme's defences depend on.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,7 @@ from charseg import OPTIONAL_STEPS, without_steps
 
 from ..data import Dataset, DatasetError
 from ..reading import CaptchaReader, CleaningChoice, ReaderConfig
-from ..training import choose_cleaning, train_reader
+from ..training import SelfTraining, choose_cleaning, self_train, train_reader
 from .evaluate import evaluate
 from .metrics import Evaluation
 
@@ -64,6 +66,11 @@ class AuditConfig:
     init : CaptchaReader, optional
         A base reader (e.g. from `pretrain`): every budget is also trained from it, giving a
         second, "pretrained" curve.
+    unlabelled : bool
+        Also self-train every budget (`self_train`, from the base when there is one) with the
+        rest of the training part as an unlabelled pool: a third curve. Budgets too small to
+        hold out a check of `self_training.min_check` images are left out of it.
+    self_training : SelfTraining
     seed : int
     """
 
@@ -73,6 +80,8 @@ class AuditConfig:
     ablate: bool = True
     ablation_budget: int = 200
     init: CaptchaReader | None = None
+    unlabelled: bool = False
+    self_training: SelfTraining = field(default_factory=SelfTraining)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -92,6 +101,7 @@ class AuditPoint:
     train_seconds: float
     ablation: str | None = None
     pretrained: bool = False
+    unlabelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,8 @@ class AuditReport:
     labels_for: dict[str, float | None]
     pretrained_curve: list[AuditPoint]
     pretrained_labels_for: dict[str, float | None]
+    unlabelled_curve: list[AuditPoint]
+    unlabelled_labels_for: dict[str, float | None]
     confusions: list[tuple[str, str, int]]
     ablations: list[AuditPoint]
     seconds: float
@@ -163,23 +175,25 @@ def run_audit(
     # The ablations compare against the curve's reader of the same budget.
     extra = {len(train), ablation_budget} if config.ablate else {len(train)}
     budgets = sorted({min(b, len(train)) for b in config.budgets} | extra)
-    curve: list[AuditPoint] = []
-    pretrained: list[AuditPoint] = []
+    curves: dict[str, list[AuditPoint]] = {"labels": [], "base": [], "unlabelled": []}
     ablations: list[AuditPoint] = []
     confusions: list[tuple[str, str, int]] = []
-    jobs = _jobs(config, budgets, ablation_budget)
+    jobs = _jobs(config, budgets, ablation_budget, len(train))
     chosen = _with_chosen_cleaning(train, config.reader, log)
-    for labels, step, use_init in tqdm(jobs, desc="audit", unit="reader", disable=not progress):
+    for labels, step, kind in tqdm(jobs, desc="audit", unit="reader", disable=not progress):
         subset = train.subset(np.sort(order[:labels]))
+        pool = [train.paths[n] for n in order[labels:]] if kind == "unlabelled" else None
         reader_config = _without(chosen, step)
-        init = config.init if use_init else None
-        point, result = _train_and_score(subset, test, reader_config, labels, step, init, progress)
-        (ablations if step else pretrained if use_init else curve).append(point)
-        if step is None and not use_init and labels == len(train) and result is not None:
+        init = config.init if kind != "labels" else None
+        point, result = _train_and_score(
+            subset, test, reader_config, labels, step, init, pool, config.self_training, progress
+        )
+        (ablations if step else curves[kind]).append(point)
+        if step is None and kind == "labels" and labels == len(train) and result is not None:
             confusions = result.confusions
-        what = f"without {step}" if step else "pretrained" if use_init else "all cleaning steps"
         log(
-            f"{labels} labels, {what}: whole-string {100 * point.whole_accuracy:.1f}%, "
+            f"{labels} labels, {_JOB_NAMES[kind] if step is None else f'without {step}'}: "
+            f"whole-string {100 * point.whole_accuracy:.1f}%, "
             f"characters {100 * point.char_accuracy:.1f}% ({point.train_seconds:.0f}s)"
         )
     return AuditReport(
@@ -188,12 +202,12 @@ def run_audit(
         n_test=len(test),
         alphabet=dataset.alphabet,
         lengths=dict(sorted(dataset.lengths.items())),
-        curve=curve,
-        labels_for={str(t): labels_needed(curve, t) for t in (0.5, 0.9)},
-        pretrained_curve=pretrained,
-        pretrained_labels_for={
-            str(t): labels_needed(pretrained, t) for t in (0.5, 0.9) if pretrained
-        },
+        curve=curves["labels"],
+        labels_for=_needed_for(curves["labels"]),
+        pretrained_curve=curves["base"],
+        pretrained_labels_for=_needed_for(curves["base"]),
+        unlabelled_curve=curves["unlabelled"],
+        unlabelled_labels_for=_needed_for(curves["unlabelled"]),
         confusions=confusions[:10],
         ablations=ablations,
         seconds=time.perf_counter() - started,
@@ -209,16 +223,33 @@ def run_audit(
     )
 
 
+# How the log names each kind of reader.
+_JOB_NAMES = {
+    "labels": "all cleaning steps",
+    "base": "pretrained",
+    "unlabelled": "with the unlabelled pool",
+}
+
+
 def _jobs(
-    config: AuditConfig, budgets: list[int], ablation_budget: int
-) -> list[tuple[int, str | None, bool]]:
-    """(labels, cleaning step turned off or None, start from the base) of every reader."""
-    jobs: list[tuple[int, str | None, bool]] = [(b, None, False) for b in budgets]
+    config: AuditConfig, budgets: list[int], ablation_budget: int, n_train: int
+) -> list[tuple[int, str | None, str]]:
+    """(labels, cleaning step turned off or None, kind of reader) of every reader: "labels"
+    alone, from the "base", or self-trained with the "unlabelled" rest of the training part."""
+    jobs: list[tuple[int, str | None, str]] = [(b, None, "labels") for b in budgets]
     if config.init is not None:
-        jobs += [(b, None, True) for b in budgets]
+        jobs += [(b, None, "base") for b in budgets]
+    if config.unlabelled:
+        check = config.self_training
+        smallest = math.ceil(check.min_check / check.check_fraction)
+        jobs += [(b, None, "unlabelled") for b in budgets if smallest <= b < n_train]
     if config.ablate:
-        jobs += [(ablation_budget, step, False) for step in ABLATIONS]
+        jobs += [(ablation_budget, step, "labels") for step in ABLATIONS]
     return jobs
+
+
+def _needed_for(curve: list[AuditPoint]) -> dict[str, float | None]:
+    return {str(t): labels_needed(curve, t) for t in (0.5, 0.9)} if curve else {}
 
 
 def _with_chosen_cleaning(
@@ -250,20 +281,36 @@ def _train_and_score(
     labels: int,
     step: str | None,
     init: CaptchaReader | None,
+    pool: list[Path] | None,
+    self_training: SelfTraining,
     progress: bool,
 ) -> tuple[AuditPoint, Evaluation | None]:
-    """Train one reader and score it on the held-out part."""
-    pretrained = init is not None
+    """Train one reader (self-trained with `pool` when given) and score it on the held-out
+    part."""
+    kind = {"pretrained": init is not None, "unlabelled": pool is not None}
     if len(subset.alphabet) < 2:
-        return AuditPoint(labels, 0.0, 0.0, 0.0, step, pretrained), None
+        return AuditPoint(labels, 0.0, 0.0, 0.0, step, **kind), None
     t0 = time.perf_counter()
-    reader = train_reader(subset, reader_config, init=init, progress=progress, log=lambda _m: None)
+    if pool is None:
+        reader = train_reader(
+            subset, reader_config, init=init, progress=progress, log=lambda _m: None
+        )
+    else:
+        reader = self_train(
+            subset,
+            pool,
+            reader_config,
+            settings=self_training,
+            init=init,
+            progress=progress,
+            log=lambda _m: None,
+        )
     seconds = time.perf_counter() - t0
     known = set(reader.alphabet)
     # Test labels with symbols this subset never showed cannot be read: they count as wrong.
     readable = [n for n, label in enumerate(test.labels) if set(label) <= known]
     if not readable:
-        return AuditPoint(labels, 0.0, 0.0, seconds, step, pretrained), None
+        return AuditPoint(labels, 0.0, 0.0, seconds, step, **kind), None
     result, _ = evaluate(reader, test.subset(readable), progress=progress)
     share = len(readable) / len(test)
     return (
@@ -273,7 +320,7 @@ def _train_and_score(
             result.char_accuracy * share,
             seconds,
             step,
-            pretrained,
+            **kind,
         ),
         result,
     )

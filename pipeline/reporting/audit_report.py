@@ -25,6 +25,10 @@ def write_audit(report: AuditReport, folder: PathLike) -> list[Path]:
         curves["from the base model"] = [
             (p.labels, p.whole_accuracy) for p in report.pretrained_curve
         ]
+    if report.unlabelled_curve:
+        curves[_unlabelled_name(report)] = [
+            (p.labels, p.whole_accuracy) for p in report.unlabelled_curve
+        ]
     curve = plot_learning_curve(
         curves,
         out / "learning_curve.png",
@@ -33,6 +37,11 @@ def write_audit(report: AuditReport, folder: PathLike) -> list[Path]:
     summary = out / "summary.md"
     summary.write_text(_audit_markdown(report), encoding="utf-8")
     return [json_path, curve, summary]
+
+
+def _unlabelled_name(report: AuditReport) -> str:
+    base = " and the base model" if report.pretrained_curve else ""
+    return f"with the rest unlabelled{base}"
 
 
 def _needed(value: float | None, report: AuditReport, curve: list[AuditPoint]) -> str:
@@ -79,6 +88,17 @@ def _audit_markdown(report: AuditReport) -> str:
             )
             + f"; 50% with {_needed(pre['0.5'], report, report.pretrained_curve)}, "
             f"90% with {_needed(pre['0.9'], report, report.pretrained_curve)}.",
+        ]
+    if report.unlabelled_curve:
+        pool = report.unlabelled_labels_for
+        lines += [
+            f"- Self-trained {_unlabelled_name(report)} (the rest of the {report.n_train} "
+            "training captchas without their labels): "
+            + ", ".join(
+                f"{p.labels} labels {100 * p.whole_accuracy:.1f}%" for p in report.unlabelled_curve
+            )
+            + f"; 50% with {_needed(pool['0.5'], report, report.unlabelled_curve)}, "
+            f"90% with {_needed(pool['0.9'], report, report.unlabelled_curve)}.",
         ]
     lines += [
         "",

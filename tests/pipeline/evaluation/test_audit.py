@@ -7,6 +7,7 @@ from PIL import Image
 from pipeline import AuditConfig, load_dataset, run_audit, write_audit
 from pipeline.cli import main
 from pipeline.evaluation import ABLATIONS, AuditPoint, labels_needed
+from pipeline.training import SelfTraining
 from tests.conftest import TINY_READER
 
 
@@ -24,6 +25,8 @@ def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir, 
         reader=dataclasses.replace(TINY_READER, rounds=1, epochs=4),
         ablation_budget=20,
         init=tiny_reader,
+        unlabelled=True,
+        self_training=SelfTraining(rounds=1, min_check=4),
     )
     messages = []
     report = run_audit(
@@ -35,7 +38,10 @@ def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir, 
     assert [p.labels for p in report.pretrained_curve] == [8, 20, 45]
     baseline = next(p for p in report.curve if p.labels == 20)
     assert all(p.pretrained for p in report.pretrained_curve)
-    assert len(messages) == 3 + 3 + len(ABLATIONS)
+    # Self-training needs a check of 4 (a fifth): 20 labels, not 8; 45 leaves no pool.
+    assert [p.labels for p in report.unlabelled_curve] == [20]
+    assert all(p.unlabelled and p.pretrained for p in report.unlabelled_curve)
+    assert len(messages) == 3 + 3 + 1 + len(ABLATIONS)
     paths = write_audit(report, tmp_path / "audit")
     data = json.loads((tmp_path / "audit" / "report.json").read_text())
     assert [p["labels"] for p in data["curve"]] == [8, 20, 45]
@@ -45,6 +51,7 @@ def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir, 
     summary = (tmp_path / "audit" / "summary.md").read_text()
     assert "| 45 |" in summary and "line removal" in summary and "50%" in summary
     assert "Starting from the base model" in summary
+    assert "Self-trained with the rest unlabelled and the base model" in summary
     assert f"| nothing | {100 * baseline.whole_accuracy:.1f}% |" in summary
     assert {p.name for p in paths} == {"report.json", "learning_curve.png", "summary.md"}
 
