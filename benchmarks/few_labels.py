@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accuracy import scores  # noqa: E402
-from tables import markdown, write_table  # noqa: E402
+from tables import markdown, publish, write_table  # noqa: E402
 
 from pipeline import CaptchaReader, ReaderConfig, evaluate, load_dataset, train_reader  # noqa: E402
 from pipeline.training import self_train  # noqa: E402
@@ -74,9 +74,7 @@ def main() -> None:
         )
     header = ["reader", "whole, each seed", "whole, mean", "chars, mean", "training"]
     table = markdown(header, rows)
-    print(table)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+    publish(table, results, args.json)
     if args.write:
         name = Path(args.dataset).name
         note = (

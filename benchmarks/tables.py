@@ -8,6 +8,7 @@ script.
 from __future__ import annotations
 
 import datetime
+import json
 import shlex
 import subprocess
 import sys
@@ -22,6 +23,13 @@ def markdown(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def publish(table: str, results: object, json_path: str | None) -> None:
+    """Print a benchmark's table, and write its raw results as JSON when asked."""
+    print(table)
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, indent=1))
 
 
 def commit() -> str:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accuracy import any_case, scores  # noqa: E402
 from peers import DDDDOCR_VARIANTS, Ddddocr  # noqa: E402
-from tables import markdown, write_table  # noqa: E402
+from tables import markdown, publish, write_table  # noqa: E402
 
 from pipeline import Dataset, ReaderConfig, evaluate, load_dataset, train_reader  # noqa: E402
 
@@ -145,9 +145,7 @@ def main() -> None:
         header += ["best peer", "its whole", "its chars", "its whole, any case"]
         header += ["error vs peer"]
     table = markdown(header, rows)
-    print(table)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+    publish(table, results, args.json)
     if args.write:
         note = f"Training seed {args.seed}, default settings, 2 cores."
         if args.degenerate:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accuracy import any_case, scores  # noqa: E402
 from peers import DDDDOCR_VARIANTS, Ddddocr, Rapidocr  # noqa: E402
-from tables import markdown, write_table  # noqa: E402
+from tables import markdown, publish, write_table  # noqa: E402
 
 from pipeline import load_dataset  # noqa: E402
 
@@ -62,9 +62,7 @@ def main() -> None:
     ]
     header = ["dataset", "peer", "whole", "chars", "whole, any case"]
     table = markdown(header, rows)
-    print(table)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+    publish(table, results, args.json)
     if args.write:
         write_table("zero-shot", table, "The test part of each dataset's 80/20 split (seed 0).")
 
