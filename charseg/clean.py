@@ -17,6 +17,7 @@ __all__ = [
     "Cleaned",
     "BINARIZERS",
     "OPTIONAL_STEPS",
+    "median_stroke_loss",
     "without_steps",
     "ink_map",
     "binarize",
@@ -440,3 +441,34 @@ def _without_lines(mask: np.ndarray, config: CleanConfig, height: int) -> np.nda
         return None
     largest = areas[kept].max(initial=0)
     return np.take(kept & (areas >= config.min_component * largest), labels)
+
+
+def median_stroke_loss(image: np.ndarray, config: CleanConfig | None = None) -> float:
+    """Share of the binarized ink of strokes the median filter keeps that it erodes.
+
+    Components of the unfiltered mask that the median removes whole (dots, specks) are noise
+    and do not count; what it takes from the components it keeps is stroke: hairline glyph
+    strokes lose much of it (about 40% on sysu_cas), thick ones little (4% on captcha_v2).
+    0 when `config.denoise` is off or there is no ink.
+
+    Examples
+    --------
+    >>> img = np.ones((30, 60)); img[5:25, 30:34] = 0  # a stroke 4 pixels wide
+    >>> round(median_stroke_loss(img), 2)  # its corners
+    0.05
+    >>> img[14, 10:30] = 0  # and a hairline joined to it
+    >>> round(median_stroke_loss(img), 2)
+    0.23
+    """
+    config = config or CleanConfig()
+    if config.denoise <= 1:
+        return 0.0
+    plain = replace(config, remove_lines=False, min_speck_area=0.0)
+    filtered = clean(image, plain).mask
+    unfiltered = clean(image, replace(plain, denoise=0)).mask
+    count, labels = cv2.connectedComponents(unfiltered.astype(np.uint8), connectivity=8)
+    touched = np.bincount(labels[filtered & unfiltered], minlength=count) > 0
+    touched[0] = False
+    kept = touched[labels]
+    total = int(kept.sum())
+    return 0.0 if total == 0 else 1.0 - float((kept & filtered).sum()) / total

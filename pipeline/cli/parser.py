@@ -84,8 +84,8 @@ def _train(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--keep-cleaning",
         action="store_true",
-        help="train with the default cleaning instead of choosing its steps with quick "
-        "readers (a few minutes less on sets of 150 images or more)",
+        help="train with the default cleaning as it is (by default the median filter is "
+        "turned off for schemes whose glyph strokes it erodes)",
     )
     p.add_argument(
         "--val-fraction",

@@ -39,7 +39,7 @@ def run_train(args: argparse.Namespace) -> int:
         rounds=args.rounds,
         min_steps=args.min_steps,
         model=ModelConfig(filters=args.filters),
-        cleaning=CleaningChoice(steps=()) if args.keep_cleaning else CleaningChoice(),
+        cleaning=CleaningChoice(choose=not args.keep_cleaning),
         seed=args.seed,
     )
     unlabelled = _unlabelled(args.unlabelled) if args.unlabelled else []

@@ -22,8 +22,8 @@ from tqdm import tqdm
 from charseg import OPTIONAL_STEPS, without_steps
 
 from ..data import Dataset, DatasetError
-from ..reading import CaptchaReader, CleaningChoice, ReaderConfig
-from ..training import SelfTraining, choose_cleaning, self_train, train_reader
+from ..reading import CaptchaReader, ReaderConfig
+from ..training import SelfTraining, choose_cleaning, self_train, train_reader, with_cleaning
 from .evaluate import evaluate
 from .metrics import Evaluation
 
@@ -40,11 +40,8 @@ __all__ = [
 # The cleaning steps an audit turns off one at a time.
 ABLATIONS = tuple(OPTIONAL_STEPS)
 
-# A shorter schedule for audits: fewer rounds and epochs, same model and search, and the
-# configured cleaning (no quick readers to choose it).
-QUICK_READER = ReaderConfig(
-    rounds=3, epochs=10, refine_epochs=4, min_steps=1000, cleaning=CleaningChoice(steps=())
-)
+# A shorter schedule for audits: fewer rounds and epochs, same model and search.
+QUICK_READER = ReaderConfig(rounds=3, epochs=10, refine_epochs=4, min_steps=1000)
 
 
 @dataclass(frozen=True)
@@ -257,13 +254,8 @@ def _with_chosen_cleaning(
 ) -> ReaderConfig:
     """`config` with the cleaning chosen once on the whole training part (`choose_cleaning`),
     for every budget and as the ablations' starting point."""
-
-    def quick(subset: Dataset, probe: ReaderConfig) -> CaptchaReader:
-        return train_reader(subset, probe, progress=False, log=lambda _line: None)
-
-    _, clean, _ = choose_cleaning(train, config, quick, log)
-    segment = dataclasses.replace(config.segment, clean=clean)
-    return dataclasses.replace(config, segment=segment, cleaning=CleaningChoice(steps=()))
+    _, clean, _ = choose_cleaning(train, config, log)
+    return with_cleaning(config, clean)
 
 
 def _without(config: ReaderConfig, step: str | None) -> ReaderConfig:

@@ -14,33 +14,26 @@ __all__ = ["CleaningChoice", "ReaderConfig", "WidthLearning", "config_from_dict"
 
 @dataclass(frozen=True)
 class CleaningChoice:
-    """How training chooses a scheme's cleaning: a quick reader is trained under the
-    configured cleaning and under each optional step turned off, each on the same few training
-    images, and scored on other training images; the cleaning whose reader reads the most
-    characters is kept (`pipeline.training.choose_cleaning`). A step that removes glyph
-    strokes on a scheme loses.
+    """How training chooses a scheme's cleaning from its training images
+    (`pipeline.training.choose_cleaning`): the median filter is turned off where it erodes
+    more than `max_stroke_loss` of the strokes it keeps (hairline glyphs), so that a step
+    that removes glyph strokes on a scheme is not on for it.
 
     Attributes
     ----------
-    steps : tuple of str
-        Cleaning steps (names in `charseg.OPTIONAL_STEPS`) that training may turn off;
-        empty: the configured cleaning is kept.
-    probe_train, probe_test : int
-        Most training images each quick reader trains on, and is scored on (the scoring
-        part is at most a third of the set).
-    probe_steps : int
-        Optimizer steps of each quick reader (one round, on the alignment that its cleaning
-        gives).
-    min_images : int
-        With fewer training images than this the configured cleaning is kept (too few to
-        tell candidates apart).
+    choose : bool
+        False: train with `segment.clean` as it is.
+    max_stroke_loss : float
+        Highest median stroke loss (`charseg.median_stroke_loss`, the median over the sampled
+        images) at which the median stays on. On the four real schemes: 4% (captcha_v2,
+        mnwato_cat4), 14% (captcha_ds), 41% (sysu_cas, hairline serifs).
+    sample : int
+        Training images measured (at most).
     """
 
-    steps: tuple[str, ...] = ("background flattening", "median denoising", "line removal")
-    probe_train: int = 600
-    probe_test: int = 200
-    probe_steps: int = 400
-    min_images: int = 150
+    choose: bool = True
+    max_stroke_loss: float = 0.25
+    sample: int = 200
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ class ReaderConfig:
     augment : AugmentConfig
     widths : WidthLearning
     cleaning : CleaningChoice
-        How training chooses the cleaning steps (`segment.clean` is where it starts).
+        How training chooses the cleaning (`segment.clean` is where it starts).
     rounds : int
         Train/align rounds (1 = train once on the projection-based alignment).
     epochs : int
@@ -182,8 +175,6 @@ def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
         k: tuple(v) if isinstance(v, list) else v for k, v in data["widths"].items()
     }
     cleaning: dict[str, Any] = dict(data.get("cleaning", {}))  # absent in older model files
-    if "steps" in cleaning:
-        cleaning["steps"] = tuple(cleaning["steps"])
     nested = ("segment", "model", "augment", "widths", "cleaning")
     rest = {k: v for k, v in data.items() if k not in nested}
     rest["decode_weights"] = tuple(rest["decode_weights"])

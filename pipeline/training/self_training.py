@@ -9,7 +9,6 @@ labelled images for the next training. The last training also takes the check im
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,8 @@ import numpy as np
 from charseg import ImageLoadError
 
 from ..data import Dataset, DatasetError
-from ..reading import CaptchaReader, CleaningChoice, ReaderConfig
+from ..reading import CaptchaReader, ReaderConfig
+from .cleaning import with_cleaning
 from .train import train_reader
 
 __all__ = ["SelfTraining", "confident_threshold", "self_train"]
@@ -107,9 +107,7 @@ def self_train(
         return train_reader(data, with_config, init=init, progress=progress, log=log)
 
     reader = train(fit, config)
-    config = dataclasses.replace(
-        config, segment=reader.config.segment, cleaning=CleaningChoice(steps=())
-    )
+    config = with_cleaning(config, reader.config.segment.clean)
     paths = [Path(p) for p in unlabelled]
     rounds: list[dict[str, float | None]] = []
     taken = Dataset([], [])

@@ -15,7 +15,7 @@ from ..data import Dataset, DatasetError
 from ..reading import CaptchaReader, Learned, ReaderConfig, prepare_images
 from .calibration import choose_decode_weight, decode_texts
 from .checkpoint import Checkpoint, CheckpointError, fingerprint
-from .cleaning import choose_cleaning
+from .cleaning import choose_cleaning, with_cleaning
 from .rounds import TrainingResult, run_rounds
 
 __all__ = ["train_reader"]
@@ -67,8 +67,7 @@ def train_reader(
     cleaning = _cleaning(dataset, config, store if resume else None, log)
     if store is not None:
         store.save_cleaning(cleaning)
-    segment = dataclasses.replace(config.segment, clean=CleanConfig(**cleaning["settings"]))
-    config = dataclasses.replace(config, segment=segment)
+    config = with_cleaning(config, CleanConfig(**cleaning["settings"]))
     prepared = prepare_images(dataset.paths, config.segment, progress=progress)
     dataset, prepared = _usable(dataset, prepared, config.outlier_width, log)
     result = run_rounds(
@@ -101,15 +100,11 @@ def _cleaning(
     log: Callable[[str], None],
 ) -> dict[str, Any]:
     """The cleaning to train with (`choose_cleaning`), or the one an interrupted run chose:
-    its name, its `CleanConfig` settings and each candidate's score."""
+    its name, its `CleanConfig` settings and the stroke loss it was chosen by."""
     if resumed is not None and (saved := resumed.load_cleaning()) is not None:
         return saved
-
-    def quick(subset: Dataset, probe: ReaderConfig) -> CaptchaReader:
-        return train_reader(subset, probe, progress=False, log=lambda _line: None)
-
-    name, clean, scores = choose_cleaning(dataset, config, quick, log)
-    return {"chosen": name, "settings": dataclasses.asdict(clean), "scores": scores}
+    name, clean, loss = choose_cleaning(dataset, config, log)
+    return {"chosen": name, "settings": dataclasses.asdict(clean), "stroke_loss": loss}
 
 
 def _check_trainable(dataset: Dataset) -> None:
