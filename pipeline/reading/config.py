@@ -26,7 +26,7 @@ class CleaningChoice:
     max_stroke_loss : float
         Highest median stroke loss (`charseg.median_stroke_loss`, the median over the sampled
         images) at which the median stays on. On the four real schemes: 4% (captcha_v2,
-        mnwato_cat4), 14% (captcha_ds), 41% (sysu_cas, hairline serifs).
+        mnwato_cat4), 14% (captcha_ds), 39-41% (sysu_cas, hairline serifs).
     sample : int
         Training images measured (at most).
     """
