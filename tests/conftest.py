@@ -32,6 +32,7 @@ TINY_SYNTH = SynthConfig(
 TINY_READER = ReaderConfig(
     model=ModelConfig(filters=(8, 16), dense=32),
     rounds=2,
+    settled=0.0,
     epochs=15,
     refine_epochs=4,
     min_steps=0,

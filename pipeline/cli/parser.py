@@ -65,7 +65,16 @@ def _train(p: argparse.ArgumentParser) -> None:
         default=ReaderConfig.refine_epochs,
         help="epochs of each later alignment round",
     )
-    p.add_argument("--rounds", type=int, default=ReaderConfig.rounds, help="train/align rounds")
+    p.add_argument(
+        "--rounds", type=int, default=ReaderConfig.rounds, help="most train/align rounds"
+    )
+    p.add_argument(
+        "--settled",
+        type=float,
+        default=ReaderConfig.settled,
+        help="stop once a round moves cuts (beyond the jitter) in at most this fraction of "
+        "the images (0 = always --rounds rounds)",
+    )
     p.add_argument(
         "--min-steps",
         type=int,

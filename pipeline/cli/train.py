@@ -37,6 +37,7 @@ def run_train(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         refine_epochs=args.refine_epochs,
         rounds=args.rounds,
+        settled=args.settled,
         min_steps=args.min_steps,
         model=ModelConfig(filters=args.filters),
         cleaning=CleaningChoice(choose=not args.keep_cleaning),

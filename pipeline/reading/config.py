@@ -79,7 +79,11 @@ class ReaderConfig:
     cleaning : CleaningChoice
         How training chooses the cleaning (`segment.clean` is where it starts).
     rounds : int
-        Train/align rounds (1 = train once on the projection-based alignment).
+        Most train/align rounds (1 = train once on the projection-based alignment).
+    settled : float
+        Training ends before `rounds` once a round's re-alignment moves a cut by more than
+        the jitter in at most this fraction of the images (the alignment has settled;
+        0 = always `rounds` rounds).
     epochs : int
         Epochs of the first round.
     refine_epochs : int
@@ -128,9 +132,10 @@ class ReaderConfig:
     widths: WidthLearning = field(default_factory=WidthLearning)
     cleaning: CleaningChoice = field(default_factory=CleaningChoice)
     rounds: int = 5
-    epochs: int = 30
-    refine_epochs: int = 15
-    min_steps: int = 1000
+    settled: float = 0.02
+    epochs: int = 12
+    refine_epochs: int = 6
+    min_steps: int = 500
     batch_size: int = 16
     width_pool: int = 8
     learning_rate: float = 2e-3
@@ -153,6 +158,8 @@ class ReaderConfig:
     def __post_init__(self) -> None:
         if self.rounds < 1 or self.epochs < 1 or self.refine_epochs < 0:
             raise ValueError("rounds and epochs must be at least 1, refine_epochs at least 0")
+        if not 0.0 <= self.settled < 1.0:
+            raise ValueError(f"settled={self.settled} must be in [0, 1)")
         if not self.decode_weights or min(self.decode_weights) < 0:
             raise ValueError("decode_weights must hold at least one weight, none negative")
 

@@ -70,18 +70,22 @@ def align_all(
     ]
 
 
-def count_changed(old: Sequence[np.ndarray | None], new: Sequence[np.ndarray | None]) -> int:
-    """How many images an alignment placed differently from the one before.
+def count_changed(
+    old: Sequence[np.ndarray | None], new: Sequence[np.ndarray | None], tolerance: int = 0
+) -> int:
+    """How many images an alignment placed differently from the one before: newly placed,
+    or with a cut moved by more than `tolerance` columns.
 
     Examples
     --------
-    >>> count_changed([np.array([0, 5]), None], [np.array([0, 6]), np.array([1, 2])])
-    2
+    >>> old, new = [np.array([0, 5]), None], [np.array([0, 6]), np.array([1, 2])]
+    >>> count_changed(old, new), count_changed(old, new, tolerance=1)
+    (2, 1)
     """
     return sum(
         1
         for a, b in zip(old, new, strict=True)
-        if b is not None and (a is None or len(a) != len(b) or np.any(a != b))
+        if b is not None and (a is None or len(a) != len(b) or np.any(np.abs(a - b) > tolerance))
     )
 
 

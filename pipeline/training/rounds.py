@@ -33,7 +33,7 @@ class RoundReport:
 
     `glyphs` is the number of training windows of one epoch (aligned glyphs, their jittered
     copies and the reject windows); `aligned` and `changed` count images after the round's
-    alignment.
+    alignment, `changed` those with a cut moved by more than the training jitter.
     """
 
     round: int
@@ -110,7 +110,7 @@ def run_rounds(
     run = _Run(classifier, state, prepared, label_idx, config, progress, log, checkpoint)
     if not resumed:
         run.start(init)
-    while state.round < config.rounds:
+    while state.round < config.rounds and not run.settled():
         run.next_round()
     low, high = state.bounds
     return TrainingResult(
@@ -173,6 +173,13 @@ class _Run:
         if self.checkpoint is not None:
             self.checkpoint.save(self.state, self.classifier.model)
 
+    def settled(self) -> bool:
+        """Whether the last round's re-alignment moved cuts in few enough images to stop."""
+        if not self.state.reports:
+            return False
+        last = self.state.reports[-1]
+        return last["changed"] <= self.config.settled * len(self.prepared)
+
     def next_round(self) -> None:
         """Train on the current alignment, re-align, learn the widths, log the round."""
         started = time.perf_counter()
@@ -188,7 +195,8 @@ class _Run:
         self.log(
             f"round {round_no}: {report.glyphs} windows, "
             f"train accuracy {report.train_accuracy:.3f}, "
-            f"aligned {report.aligned}/{len(self.prepared)}, cuts changed in {report.changed}, "
+            f"aligned {report.aligned}/{len(self.prepared)}, "
+            f"cuts moved (beyond the jitter) in {report.changed}, "
             f"{report.seconds:.0f}s"
         )
 
@@ -283,7 +291,7 @@ class _Run:
             state.round,
             0,
             sum(c is not None for c in cuts),
-            count_changed(old, cuts),
+            count_changed(old, cuts, tolerance=config.jitter_columns),
             float(last[-1]["accuracy"]) if last else float("nan"),
             0.0,
         )

@@ -24,3 +24,16 @@ def test_degenerate_and_blank_images_are_left_out_with_one_line_each(tmp_path, t
     assert "aaaa_77.png: no ink found" in left[0]
     assert "dddd_77.png: its text strip is" in left[1] and "band of 2 pixels" in left[1]
     assert sum(reader.learned.lengths.values()) == 16
+
+
+def test_training_ends_once_the_alignment_settles(tiny_dataset_dir):
+    config = dataclasses.replace(TINY_READER, rounds=4, epochs=4, refine_epochs=2, settled=0.9)
+    messages: list[str] = []
+    reader = train_reader(
+        load_dataset(tiny_dataset_dir), config, progress=False, log=messages.append
+    )
+    rounds = reader.history["rounds"]
+    limit = config.settled * sum(reader.learned.lengths.values())
+    assert len(rounds) < config.rounds
+    assert all(r["changed"] > limit for r in rounds[:-1]) and rounds[-1]["changed"] <= limit
+    assert any("cuts moved (beyond the jitter) in" in m for m in messages)
