@@ -36,6 +36,7 @@ TINY_READER = ReaderConfig(
     epochs=15,
     refine_epochs=4,
     min_steps=0,
+    class_views=0,
     copies=1,
 )
 

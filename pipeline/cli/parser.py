@@ -82,6 +82,13 @@ def _train(p: argparse.ArgumentParser) -> None:
         help="fewest optimizer steps of the first round; small datasets get more epochs",
     )
     p.add_argument(
+        "--class-views",
+        type=int,
+        default=ReaderConfig.class_views,
+        help="fewest times the first round shows each symbol on average; schemes with many "
+        "symbols and few images of each get more epochs",
+    )
+    p.add_argument(
         "--filters",
         type=_filters,
         default=ModelConfig.filters,

@@ -39,6 +39,7 @@ def run_train(args: argparse.Namespace) -> int:
         rounds=args.rounds,
         settled=args.settled,
         min_steps=args.min_steps,
+        class_views=args.class_views,
         model=ModelConfig(filters=args.filters),
         cleaning=CleaningChoice(choose=not args.keep_cleaning),
         seed=args.seed,

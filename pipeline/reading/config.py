@@ -92,6 +92,12 @@ class ReaderConfig:
         Fewest optimizer steps (batches) of the first round: on small datasets every round's
         epochs are stretched by the same factor so that a few dozen images still get trained
         (0 = off).
+    class_views : int
+        Fewest times the first round shows each symbol, on average over the alphabet (the
+        labels' characters per symbol times the epochs): a scheme with many symbols and few
+        images of each gets every round stretched by the same factor (0 = off). On the real
+        schemes the labels hold 52 (sysu_cas, mixed case) to 640 (digit schemes) characters
+        per symbol.
     batch_size : int
         Strips per training batch.
     width_pool : int
@@ -136,6 +142,7 @@ class ReaderConfig:
     epochs: int = 12
     refine_epochs: int = 6
     min_steps: int = 500
+    class_views: int = 1500
     batch_size: int = 16
     width_pool: int = 8
     learning_rate: float = 2e-3

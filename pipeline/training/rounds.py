@@ -55,17 +55,25 @@ class TrainingResult:
     epochs: list[dict[str, float]]
 
 
-def round_epochs(config: ReaderConfig, round_no: int, steps_per_epoch: int) -> int:
+def round_epochs(
+    config: ReaderConfig, round_no: int, steps_per_epoch: int, glyphs_per_symbol: float
+) -> int:
     """Epochs of a round: the configured ones, stretched when the first round would take
-    fewer than `config.min_steps` optimizer steps.
+    fewer than `config.min_steps` optimizer steps or show each symbol fewer than
+    `config.class_views` times.
 
     Examples
     --------
-    >>> round_epochs(ReaderConfig(epochs=10, refine_epochs=4, min_steps=1000), 1, 10)
-    40
+    >>> config = ReaderConfig(epochs=10, refine_epochs=4, min_steps=1000, class_views=1500)
+    >>> round_epochs(config, 1, 10, 500.0), round_epochs(config, 0, 100, 50.0)
+    (40, 30)
     """
     base = config.epochs if round_no == 0 else config.refine_epochs
-    stretch = max(1.0, config.min_steps / (config.epochs * steps_per_epoch))
+    stretch = max(
+        1.0,
+        config.min_steps / (config.epochs * steps_per_epoch),
+        config.class_views / (config.epochs * glyphs_per_symbol),
+    )
     return math.ceil(base * stretch)
 
 
@@ -218,7 +226,8 @@ class _Run:
         where a checkpoint stopped); return the windows of one epoch."""
         state, config = self.state, self.config
         data = self._batches()
-        epochs = round_epochs(config, state.round, len(data))
+        per_symbol = sum(map(len, self.labels)) / len(self.classifier.alphabet)
+        epochs = round_epochs(config, state.round, len(data), per_symbol)
         rate = config.learning_rate * (1.0 if state.round == 0 else config.refine_rate)
         bar = tqdm(
             total=epochs,
