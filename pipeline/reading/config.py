@@ -139,9 +139,9 @@ class ReaderConfig:
     cleaning: CleaningChoice = field(default_factory=CleaningChoice)
     rounds: int = 5
     settled: float = 0.02
-    epochs: int = 12
-    refine_epochs: int = 6
-    min_steps: int = 500
+    epochs: int = 30
+    refine_epochs: int = 15
+    min_steps: int = 1000
     class_views: int = 1500
     batch_size: int = 16
     width_pool: int = 8
