@@ -28,11 +28,11 @@ from classifier import AugmentConfig, ModelConfig  # noqa: E402
 from pipeline import (  # noqa: E402
     CaptchaReader,
     ReaderConfig,
-    edit_distance,
     evaluate,
     load_dataset,
     train_reader,
 )
+from pipeline.evaluation import text_scores as scores  # noqa: E402
 from pipeline.reading import CleaningChoice, WidthLearning  # noqa: E402
 
 _GROUPS = (
@@ -71,18 +71,6 @@ def configure(settings: list[str], seed: int) -> ReaderConfig:
         cleaning=CleaningChoice(**groups[CleaningChoice]),
         **{"seed": seed, **groups[ReaderConfig]},
     )
-
-
-def scores(texts: list[str], labels: list[str]) -> dict[str, float]:
-    """Whole-string accuracy, positional character accuracy and CER."""
-    total = sum(map(len, labels))
-    pairs = list(zip(texts, labels, strict=True))
-    hits = sum(a == b for t, lab in pairs for a, b in zip(t, lab, strict=False))
-    return {
-        "whole_accuracy": sum(t == lab for t, lab in pairs) / len(labels),
-        "char_accuracy": hits / total,
-        "cer": sum(edit_distance(t, lab) for t, lab in pairs) / total,
-    }
 
 
 def any_case(texts: list[str], labels: list[str]) -> float:

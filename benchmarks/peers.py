@@ -1,10 +1,7 @@
-"""Peer readers for the benchmarks (never imported by the library).
+"""Peer readers for the benchmarks.
 
-- ddddocr: a pretrained general captcha OCR, used zero-shot, each of its two models either
-  restricted to the dataset's alphabet on the probabilities or unrestricted and case-folded.
-- rapidocr (`rapidocr_onnxruntime`): PaddleOCR's recognition model on ONNX Runtime, used
-  zero-shot, recognition only (no text detection), its output case-folded and stripped of
-  spaces. Its wheel requires `opencv-python`, which would put a second `cv2` beside
+- ddddocr and rapidocr, zero-shot: `pipeline.evaluation.peers` (the audit reads with them
+  too). rapidocr's wheel requires `opencv-python`, which would put a second `cv2` beside
   `opencv-python-headless`: install it with `make bench-peers` (no dependencies; the ones it
   needs besides OpenCV are in the `bench` extra).
 - CRNN + CTC in the style of the Keras captcha OCR example (keras-io
@@ -23,74 +20,9 @@ import numpy as np
 from keras import layers, ops
 
 from charseg import load_image
+from pipeline.evaluation.peers import DDDDOCR_WAYS, Ddddocr, Rapidocr
 
-
-class Ddddocr:
-    """ddddocr zero-shot: its default model or its beta model (`beta`), restricted to
-    `alphabet` on the per-frame probabilities before the CTC collapse (`restrict`), or
-    unrestricted with its output case-folded to the alphabet's case."""
-
-    def __init__(self, alphabet: str, *, beta: bool = False, restrict: bool = True) -> None:
-        import ddddocr
-
-        self._ocr = ddddocr.DdddOcr(show_ad=False, beta=beta)
-        self.alphabet, self.restrict = alphabet, restrict
-        self._allowed: np.ndarray | None = None
-
-    def read(self, paths: Sequence[Path]) -> list[str]:
-        if not self.restrict:
-            return [
-                _fold(self._ocr.classification(Path(p).read_bytes()), self.alphabet) for p in paths
-            ]
-        return [self._restricted(Path(p).read_bytes()) for p in paths]
-
-    def _restricted(self, data: bytes) -> str:
-        """Best path over the blank and the alphabet's symbols only."""
-        result = self._ocr.classification(data, probability=True)
-        probs = np.asarray(result["probabilities"], np.float32).reshape(-1, len(result["charset"]))
-        charset = result["charset"]
-        if self._allowed is None:
-            keep = [0] + [n for n, c in enumerate(charset) if c and c in self.alphabet]
-            self._allowed = np.array(keep)
-        best = self._allowed[probs[:, self._allowed].argmax(axis=1)]
-        collapsed = [int(i) for n, i in enumerate(best) if n == 0 or i != best[n - 1]]
-        return "".join(charset[i] for i in collapsed if i != 0)
-
-
-#: The ddddocr variants the benchmarks measure, by name.
-DDDDOCR_VARIANTS = {
-    "ddddocr, restricted": {"beta": False, "restrict": True},
-    "ddddocr, case-folded": {"beta": False, "restrict": False},
-    "ddddocr beta, restricted": {"beta": True, "restrict": True},
-    "ddddocr beta, case-folded": {"beta": True, "restrict": False},
-}
-
-
-class Rapidocr:
-    """rapidocr's recognizer alone, its output folded to the alphabet's case."""
-
-    def __init__(self, alphabet: str) -> None:
-        from rapidocr_onnxruntime import RapidOCR
-
-        self._ocr = RapidOCR()
-        self.alphabet = alphabet
-
-    def read(self, paths: Sequence[Path]) -> list[str]:
-        out = []
-        for path in paths:
-            result, _ = self._ocr(str(path), use_det=False, use_cls=False, use_rec=True)
-            text = "".join(result[0][0].split()) if result else ""
-            out.append(_fold(text, self.alphabet))
-        return out
-
-
-def _fold(text: str, alphabet: str) -> str:
-    """`text` in the alphabet's case where the alphabet has a single case."""
-    if alphabet == alphabet.lower():
-        return text.lower()
-    if alphabet == alphabet.upper():
-        return text.upper()
-    return text
+__all__ = ["DDDDOCR_WAYS", "Crnn", "Ddddocr", "Rapidocr"]
 
 
 class Crnn:

@@ -27,7 +27,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accuracy import any_case, scores  # noqa: E402
-from peers import DDDDOCR_VARIANTS, Ddddocr  # noqa: E402
+from peers import DDDDOCR_WAYS, Ddddocr  # noqa: E402
 from tables import markdown, publish, write_table  # noqa: E402
 
 from pipeline import Dataset, ReaderConfig, evaluate, load_dataset, train_reader  # noqa: E402
@@ -87,7 +87,7 @@ def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, f
 def best_peer(alphabet: str, test: Dataset) -> dict[str, object]:
     """Every ddddocr variant's scores on `test`, and the name of the best."""
     variants = {}
-    for name, settings in DDDDOCR_VARIANTS.items():
+    for name, settings in DDDDOCR_WAYS.items():
         texts = Ddddocr(alphabet, **settings).read(test.paths)
         variants[name] = {**scores(texts, test.labels), "any_case": any_case(texts, test.labels)}
         print(f"  {name}: {json.dumps(variants[name])}", flush=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accuracy import any_case, scores  # noqa: E402
-from peers import DDDDOCR_VARIANTS, Ddddocr, Rapidocr  # noqa: E402
+from peers import DDDDOCR_WAYS, Ddddocr, Rapidocr  # noqa: E402
 from tables import markdown, publish, write_table  # noqa: E402
 
 from pipeline import load_dataset  # noqa: E402
@@ -29,7 +29,7 @@ def measure(folder: str, test_fraction: float) -> dict[str, dict[str, float]]:
     """Every peer's scores on one dataset's test part."""
     data = load_dataset(folder)
     _, test = data.split(test_fraction, seed=0)
-    peers = {name: Ddddocr(data.alphabet, **kw) for name, kw in DDDDOCR_VARIANTS.items()}
+    peers = {name: Ddddocr(data.alphabet, **kw) for name, kw in DDDDOCR_WAYS.items()}
     peers["rapidocr"] = Rapidocr(data.alphabet)
     out = {}
     for name, peer in peers.items():

@@ -31,6 +31,7 @@ def run_audit_command(args: argparse.Namespace) -> int:
         ablation_budget=args.ablation_budget,
         init=CaptchaReader.load(args.init) if args.init else None,
         unlabelled=args.unlabelled,
+        peers=not args.no_peers,
         seed=args.seed,
     )
     dataset = load_dataset(args.dataset)

@@ -225,6 +225,11 @@ def _audit(p: argparse.ArgumentParser) -> None:
         help="also self-train every budget with the rest of the training part unlabelled "
         "(a third curve; from --init's base when given)",
     )
+    p.add_argument(
+        "--no-peers",
+        action="store_true",
+        help="do not read the held-out part with the installed off-the-shelf OCR engines",
+    )
     p.add_argument("--seed", type=int, default=0)
 
 

@@ -19,7 +19,9 @@ from .metrics import (
     edit_distance,
     score,
     selective_accuracy,
+    text_scores,
 )
+from .peers import installed_peers, zero_label_scores
 
 __all__ = [
     "ABLATIONS",
@@ -34,9 +36,12 @@ __all__ = [
     "cuts_agree",
     "edit_distance",
     "evaluate",
+    "installed_peers",
     "labels_needed",
     "read_and_align",
     "run_audit",
     "score",
     "selective_accuracy",
+    "text_scores",
+    "zero_label_scores",
 ]

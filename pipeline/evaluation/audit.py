@@ -26,6 +26,7 @@ from ..reading import CaptchaReader, ReaderConfig
 from ..training import SelfTraining, choose_cleaning, self_train, train_reader, with_cleaning
 from .evaluate import evaluate
 from .metrics import Evaluation
+from .peers import installed_peers, zero_label_scores
 
 __all__ = [
     "ABLATIONS",
@@ -68,6 +69,9 @@ class AuditConfig:
         rest of the training part as an unlabelled pool: a third curve. Budgets too small to
         hold out a check of `self_training.min_check` images are left out of it.
     self_training : SelfTraining
+    peers : bool
+        Also read the held-out part with every installed off-the-shelf OCR engine
+        (`installed_peers`, zero-shot): what an attacker reads with no labels at all.
     seed : int
     """
 
@@ -79,6 +83,7 @@ class AuditConfig:
     init: CaptchaReader | None = None
     unlabelled: bool = False
     self_training: SelfTraining = field(default_factory=SelfTraining)
+    peers: bool = True
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -103,7 +108,11 @@ class AuditPoint:
 
 @dataclass(frozen=True)
 class AuditReport:
-    """The learning curve, the label counts it implies, confusions and ablations."""
+    """The learning curve, the label counts it implies, confusions and ablations.
+
+    `zero_label` holds each installed off-the-shelf engine's `text_scores` on the held-out
+    part (empty: none installed; None: not asked for).
+    """
 
     dataset: str
     n_train: int
@@ -118,6 +127,7 @@ class AuditReport:
     unlabelled_labels_for: dict[str, float | None]
     confusions: list[tuple[str, str, int]]
     ablations: list[AuditPoint]
+    zero_label: dict[str, dict[str, float]] | None
     seconds: float
     settings: dict[str, Any]
 
@@ -193,6 +203,7 @@ def run_audit(
             f"whole-string {100 * point.whole_accuracy:.1f}%, "
             f"characters {100 * point.char_accuracy:.1f}% ({point.train_seconds:.0f}s)"
         )
+    zero_label = _zero_label(test, dataset.alphabet, log) if config.peers else None
     return AuditReport(
         dataset=name,
         n_train=len(train),
@@ -207,6 +218,7 @@ def run_audit(
         unlabelled_labels_for=_needed_for(curves["unlabelled"]),
         confusions=confusions[:10],
         ablations=ablations,
+        zero_label=zero_label,
         seconds=time.perf_counter() - started,
         settings={
             "test_fraction": config.test_fraction,
@@ -243,6 +255,16 @@ def _jobs(
     if config.ablate:
         jobs += [(ablation_budget, step, "labels") for step in ABLATIONS]
     return jobs
+
+
+def _zero_label(
+    test: Dataset, alphabet: str, log: Callable[[str], None]
+) -> dict[str, dict[str, float]]:
+    """Each installed engine's scores on the held-out part, one line logged per way."""
+    scores = zero_label_scores(installed_peers(alphabet), test, log)
+    for name, result in scores.items():
+        log(f"no labels, {name}: whole-string {100 * result['whole_accuracy']:.1f}%")
+    return scores
 
 
 def _needed_for(curve: list[AuditPoint]) -> dict[str, float | None]:

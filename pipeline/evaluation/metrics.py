@@ -25,6 +25,7 @@ __all__ = [
     "edit_distance",
     "score",
     "selective_accuracy",
+    "text_scores",
 ]
 
 
@@ -43,6 +44,25 @@ def edit_distance(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
+
+
+def text_scores(texts: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
+    """Whole-string accuracy, positional character accuracy and character error rate of
+    read texts against their labels.
+
+    Examples
+    --------
+    >>> text_scores(["ab", "cd"], ["ab", "ce"])
+    {'whole_accuracy': 0.5, 'char_accuracy': 0.75, 'cer': 0.25}
+    """
+    total = sum(map(len, labels))
+    pairs = list(zip(texts, labels, strict=True))
+    hits = sum(a == b for text, label in pairs for a, b in zip(text, label, strict=False))
+    return {
+        "whole_accuracy": sum(text == label for text, label in pairs) / len(pairs),
+        "char_accuracy": hits / total,
+        "cer": sum(edit_distance(text, label) for text, label in pairs) / total,
+    }
 
 
 def cuts_agree(

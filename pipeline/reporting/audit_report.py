@@ -29,14 +29,49 @@ def write_audit(report: AuditReport, folder: PathLike) -> list[Path]:
         curves[_unlabelled_name(report)] = [
             (p.labels, p.whole_accuracy) for p in report.unlabelled_curve
         ]
+    best = _best_peer(report)
     curve = plot_learning_curve(
         curves,
         out / "learning_curve.png",
         title=f"how many labels break {report.dataset}",
+        no_labels={f"{best[0]}, no labels": best[1]} if best else None,
     )
     summary = out / "summary.md"
     summary.write_text(_audit_markdown(report), encoding="utf-8")
     return [json_path, curve, summary]
+
+
+def _best_peer(report: AuditReport) -> tuple[str, float] | None:
+    """The off-the-shelf engine way that read most held-out captchas whole, and its rate."""
+    if not report.zero_label:
+        return None
+    name, scores = max(report.zero_label.items(), key=lambda kv: kv[1]["whole_accuracy"])
+    return name, scores["whole_accuracy"]
+
+
+def _zero_label_line(report: AuditReport) -> list[str]:
+    """The summary's line on what off-the-shelf OCR reads with no labels."""
+    if report.zero_label is None:
+        return []
+    if not report.zero_label:
+        return [
+            "- With no labels at all: not measured, no off-the-shelf OCR engine is installed "
+            "(`pip install captcha-cnn[bench]` adds ddddocr)."
+        ]
+    ranked = sorted(report.zero_label.items(), key=lambda kv: -kv[1]["whole_accuracy"])
+    best, scores = ranked[0]
+    enough = [t for t in (0.5, 0.9) if scores["whole_accuracy"] >= t]
+    verdict = (
+        f" It already passes {100 * max(enough):.0f}%: the cheapest attack needs no labels."
+        if enough
+        else ""
+    )
+    return [
+        f"- With no labels at all, off-the-shelf OCR (zero-shot) reads **"
+        f"{100 * scores['whole_accuracy']:.1f}%** whole (`{best}`; every way tried: "
+        + ", ".join(f"`{n}` {100 * s['whole_accuracy']:.1f}%" for n, s in ranked)
+        + f").{verdict}"
+    ]
 
 
 def _unlabelled_name(report: AuditReport) -> str:
@@ -100,6 +135,7 @@ def _audit_markdown(report: AuditReport) -> str:
             + f"; 50% with {_needed(pool['0.5'], report, report.unlabelled_curve)}, "
             f"90% with {_needed(pool['0.9'], report, report.unlabelled_curve)}.",
         ]
+    lines += _zero_label_line(report)
     lines += [
         "",
         "![learning curve](learning_curve.png)",

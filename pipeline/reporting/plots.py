@@ -132,9 +132,11 @@ def plot_learning_curve(
     path: PathLike,
     *,
     title: str = "how many labels break it",
+    no_labels: Mapping[str, float] | None = None,
 ) -> Path:
     """Whole-string accuracy against labelled training images (log scale), one line per
-    named curve, with the 50% and 90% levels marked."""
+    named curve, with the 50% and 90% levels marked and a dashed level for each reader in
+    `no_labels` (what it reads with no labels at all)."""
     if not any(curves.values()):
         raise ValueError("no points to plot")
     fig = Figure(figsize=(6, 3.8))
@@ -142,6 +144,8 @@ def plot_learning_curve(
     for name, points in curves.items():
         pts = sorted(points)
         ax.plot([p[0] for p in pts], [100 * p[1] for p in pts], "o-", label=name, markersize=4)
+    for name, accuracy in (no_labels or {}).items():
+        ax.axhline(100 * accuracy, color="black", linestyle="--", linewidth=1, label=name)
     for level in (50, 90):
         ax.axhline(level, color="gray", linestyle=":", linewidth=0.8)
     ax.set_xscale("log")

@@ -6,7 +6,8 @@ from PIL import Image
 
 from pipeline import AuditConfig, load_dataset, run_audit, write_audit
 from pipeline.cli import main
-from pipeline.evaluation import ABLATIONS, AuditPoint, labels_needed
+from pipeline.data.dataset import label_from_stem
+from pipeline.evaluation import ABLATIONS, AuditPoint, audit, labels_needed
 from pipeline.training import SelfTraining
 from tests.conftest import TINY_READER
 
@@ -18,7 +19,22 @@ def test_labels_needed_interpolates_on_a_log_scale():
     assert labels_needed(curve, 0.6) is None
 
 
-def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir, tiny_reader):
+class _HalfRight:
+    """A stand-in engine that reads every other image's label from its file name."""
+
+    def read(self, paths):
+        return [label_from_stem(p) if n % 2 == 0 else "" for n, p in enumerate(paths)]
+
+
+def _broken():
+    raise RuntimeError("model file missing")
+
+
+def test_tiny_audit_writes_report_curve_and_summary(
+    tmp_path, tiny_dataset_dir, tiny_reader, monkeypatch
+):
+    engines = {"half right": _HalfRight, "broken": _broken}
+    monkeypatch.setattr(audit, "installed_peers", lambda alphabet: engines)
     config = AuditConfig(
         budgets=(8,),  # the ablation budget (20) joins the curve, as its baseline
         test_fraction=0.25,
@@ -42,7 +58,14 @@ def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir, 
     assert [p.labels for p in report.unlabelled_curve] == [20]
     assert all(p.unlabelled and p.pretrained for p in report.unlabelled_curve)
     assert messages[0].startswith("cleaning as configured")  # chosen once, on the training part
-    assert len(messages) == 1 + 3 + 3 + 1 + len(ABLATIONS)
+    assert len(messages) == 1 + 3 + 3 + 1 + len(ABLATIONS) + 2
+    assert "broken: left out, it failed: RuntimeError: model file missing" in messages
+    # 15 test images, the 8 of even position read right, the others read as nothing.
+    (name, scores), *_ = report.zero_label.items()
+    assert name == "half right" and len(report.zero_label) == 1
+    assert scores["whole_accuracy"] == pytest.approx(8 / 15)
+    assert 0.4 < scores["char_accuracy"] < 0.7
+    assert scores["cer"] == pytest.approx(1 - scores["char_accuracy"])
     paths = write_audit(report, tmp_path / "audit")
     data = json.loads((tmp_path / "audit" / "report.json").read_text())
     assert [p["labels"] for p in data["curve"]] == [8, 20, 45]
@@ -54,6 +77,8 @@ def test_tiny_audit_writes_report_curve_and_summary(tmp_path, tiny_dataset_dir, 
     assert "Starting from the base model" in summary
     assert "Self-trained with the rest unlabelled and the base model" in summary
     assert f"| nothing | {100 * baseline.whole_accuracy:.1f}% |" in summary
+    assert "off-the-shelf OCR (zero-shot) reads **53.3%** whole (`half right`" in summary
+    assert "the cheapest attack needs no labels" in summary
     assert {p.name for p in paths} == {"report.json", "learning_curve.png", "summary.md"}
 
 
@@ -63,3 +88,24 @@ def test_audit_arguments_are_checked(tmp_path, tiny_dataset_dir, capsys):
     assert "--budgets" in capsys.readouterr().err
     assert main(args + ["--budgets", "0"]) == 2
     assert "budgets" in capsys.readouterr().err
+
+
+def test_the_summary_says_when_no_engine_is_installed(tmp_path, tiny_dataset_dir, monkeypatch):
+    monkeypatch.setattr(audit, "installed_peers", lambda alphabet: {})
+    config = AuditConfig(
+        budgets=(45,),
+        test_fraction=0.25,
+        reader=dataclasses.replace(TINY_READER, rounds=1, epochs=2),
+        ablate=False,
+    )
+    report = run_audit(load_dataset(tiny_dataset_dir), config, progress=False, log=lambda _m: None)
+    assert report.zero_label == {}
+    write_audit(report, tmp_path)
+    assert "no off-the-shelf OCR engine is installed" in (tmp_path / "summary.md").read_text()
+    off = run_audit(
+        load_dataset(tiny_dataset_dir),
+        dataclasses.replace(config, peers=False),
+        progress=False,
+        log=lambda _m: None,
+    )
+    assert off.zero_label is None
