@@ -3,9 +3,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from pipeline import DatasetError, load_dataset
+from pipeline import DatasetError, generate_dataset, load_dataset
 from pipeline.training import SelfTraining, confident_threshold, self_train
-from tests.conftest import TINY_READER
+from tests.conftest import TINY_READER, TINY_SYNTH
 
 
 def test_threshold_is_the_lowest_confidence_that_keeps_the_precision():
@@ -45,3 +45,21 @@ def test_too_few_labelled_images_for_a_check_is_one_clear_error(tiny_dataset_dir
     dataset = load_dataset(tiny_dataset_dir).subset(range(12))
     with pytest.raises(DatasetError, match="too few to hold out a check of 10"):
         self_train(dataset, [], TINY_READER, progress=False, log=print)
+
+
+def test_self_training_keeps_case_on_a_mixed_case_scheme(tmp_path):
+    synth = dataclasses.replace(TINY_SYNTH, alphabet="aAbBx")
+    generate_dataset(tmp_path, 48, synth, seed=5, progress=False)
+    dataset = load_dataset(tmp_path)
+    assert dataset.alphabet != dataset.alphabet.lower()
+    labelled, unlabelled = dataset.subset(range(30)), dataset.subset(range(30, 48))
+    reader = self_train(
+        labelled,
+        unlabelled.paths,
+        dataclasses.replace(TINY_READER, rounds=1, epochs=8),
+        settings=SelfTraining(rounds=1, precision=0.9, min_check=5),
+        progress=False,
+        log=lambda _m: None,
+    )
+    assert set(reader.alphabet) == set(dataset.alphabet)
+    assert sum(reader.learned.lengths.values()) == 30 + reader.history["self_training"][-1]["taken"]
