@@ -138,7 +138,7 @@ def _peers(args, data, train, test) -> dict[str, dict[str, float]]:
     peers = [] if args.peers == "none" else args.peers.split(",")
     out = {}
     if "ddddocr" in peers:
-        from peers import Ddddocr
+        from pipeline.evaluation.peers import Ddddocr
 
         texts = Ddddocr(data.alphabet).read(test.paths)
         out["ddddocr (zero-shot, restricted to the alphabet)"] = {

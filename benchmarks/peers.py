@@ -1,7 +1,7 @@
-"""Peer readers for the benchmarks.
+"""The trained peer of the benchmarks (ddddocr and rapidocr, zero-shot, are in
+`pipeline.evaluation.peers`, which the audit uses too).
 
-- ddddocr and rapidocr, zero-shot: `pipeline.evaluation.peers` (the audit reads with them
-  too). rapidocr's wheel requires `opencv-python`, which would put a second `cv2` beside
+- rapidocr: rapidocr's wheel requires `opencv-python`, which would put a second `cv2` beside
   `opencv-python-headless`: install it with `make bench-peers` (no dependencies; the ones it
   needs besides OpenCV are in the `bench` extra).
 - CRNN + CTC in the style of the Keras captcha OCR example (keras-io
@@ -20,9 +20,6 @@ import numpy as np
 from keras import layers, ops
 
 from charseg import load_image
-from pipeline.evaluation.peers import DDDDOCR_WAYS, Ddddocr, Rapidocr
-
-__all__ = ["DDDDOCR_WAYS", "Crnn", "Ddddocr", "Rapidocr"]
 
 
 class Crnn:

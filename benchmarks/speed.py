@@ -81,7 +81,7 @@ def measure(folder: str, model: str, args: argparse.Namespace) -> dict[str, floa
     out["latency_p99_ms"] = latencies[int(0.99 * (len(latencies) - 1))]
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.peers == "ddddocr":
-        from peers import Ddddocr
+        from pipeline.evaluation.peers import Ddddocr
 
         ocr = Ddddocr(reader.alphabet)
         sample = paths[: min(len(paths), 300)]

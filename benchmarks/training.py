@@ -27,10 +27,10 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accuracy import any_case, scores  # noqa: E402
-from peers import DDDDOCR_WAYS, Ddddocr  # noqa: E402
 from tables import markdown, publish, write_table  # noqa: E402
 
 from pipeline import Dataset, ReaderConfig, evaluate, load_dataset, train_reader  # noqa: E402
+from pipeline.evaluation.peers import DDDDOCR_WAYS, Ddddocr  # noqa: E402
 
 
 def with_degenerate(train: Dataset, count: int, folder: Path) -> Dataset:

@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accuracy import any_case, scores  # noqa: E402
-from peers import DDDDOCR_WAYS, Ddddocr, Rapidocr  # noqa: E402
 from tables import markdown, publish, write_table  # noqa: E402
 
 from pipeline import load_dataset  # noqa: E402
+from pipeline.evaluation.peers import DDDDOCR_WAYS, Ddddocr, Rapidocr  # noqa: E402
 
 
 def measure(folder: str, test_fraction: float) -> dict[str, dict[str, float]]:

@@ -134,8 +134,8 @@ def zero_label_scores(
     test: Dataset,
     log: Callable[[str], None] = print,
 ) -> dict[str, dict[str, float]]:
-    """`text_scores` of each peer way on `test`. A way that fails to
-    load or read is left out with one line saying why."""
+    """`text_scores` of each peer way on `test`; a way that fails to load or read is left
+    out with one line saying why."""
     scores = {}
     for name, build in peers.items():
         try:

@@ -29,24 +29,23 @@ def write_audit(report: AuditReport, folder: PathLike) -> list[Path]:
         curves[_unlabelled_name(report)] = [
             (p.labels, p.whole_accuracy) for p in report.unlabelled_curve
         ]
-    best = _best_peer(report)
+    ranked = _ranked_peers(report)
+    best = {f"{ranked[0][0]}, no labels": ranked[0][1]["whole_accuracy"]} if ranked else None
     curve = plot_learning_curve(
         curves,
         out / "learning_curve.png",
         title=f"how many labels break {report.dataset}",
-        no_labels={f"{best[0]}, no labels": best[1]} if best else None,
+        no_labels=best,
     )
     summary = out / "summary.md"
     summary.write_text(_audit_markdown(report), encoding="utf-8")
     return [json_path, curve, summary]
 
 
-def _best_peer(report: AuditReport) -> tuple[str, float] | None:
-    """The off-the-shelf engine way that read most held-out captchas whole, and its rate."""
-    if not report.zero_label:
-        return None
-    name, scores = max(report.zero_label.items(), key=lambda kv: kv[1]["whole_accuracy"])
-    return name, scores["whole_accuracy"]
+def _ranked_peers(report: AuditReport) -> list[tuple[str, dict[str, float]]]:
+    """The off-the-shelf engine ways and their scores, most held-out captchas read whole
+    first."""
+    return sorted((report.zero_label or {}).items(), key=lambda kv: -kv[1]["whole_accuracy"])
 
 
 def _zero_label_line(report: AuditReport) -> list[str]:
@@ -58,7 +57,7 @@ def _zero_label_line(report: AuditReport) -> list[str]:
             "- With no labels at all: not measured, no off-the-shelf OCR engine is installed "
             "(`pip install captcha-cnn[bench]` adds ddddocr)."
         ]
-    ranked = sorted(report.zero_label.items(), key=lambda kv: -kv[1]["whole_accuracy"])
+    ranked = _ranked_peers(report)
     best, scores = ranked[0]
     enough = [t for t in (0.5, 0.9) if scores["whole_accuracy"] >= t]
     verdict = (

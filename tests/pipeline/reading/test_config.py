@@ -29,6 +29,8 @@ def test_every_nested_setting_survives_json():
 def test_settings_are_checked_where_they_are_made():
     with pytest.raises(ValueError, match="rounds"):
         ReaderConfig(rounds=0)
+    with pytest.raises(ValueError, match="settled"):
+        ReaderConfig(settled=1.0)
     with pytest.raises(ValueError, match="min_rel_width"):
         SegmentConfig(min_rel_width=1.5)
     with pytest.raises(ValueError, match="height"):
