@@ -77,6 +77,7 @@ def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, f
         "train_seconds": seconds,
         "epochs": len(reader.history["epochs"]),
         "cleaning": reader.history["cleaning"]["chosen"],
+        "extent": reader.history["cleaning"]["extent"],
     }
     if args.peers == "ddddocr":
         result["peer"] = best_peer(data.alphabet, test)
@@ -103,7 +104,7 @@ def _row(name: str, r: dict) -> list[str]:
         f"{r['train_images']} / {r['test_images']}",
         f"{r['train_seconds']:.0f} s",
         f"{1000 * r['train_seconds'] / r['train_images']:.0f} s",
-        r["cleaning"],
+        r["cleaning"] + ("" if r["extent"] == "as configured" else f"; extent: {r['extent']}"),
         f"{100 * r['whole_accuracy']:.2f}%",
         f"{100 * r['char_accuracy']:.2f}%",
         f"{100 * r['any_case']:.2f}%",

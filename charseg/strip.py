@@ -15,12 +15,16 @@ __all__ = [
     "StripConfig",
     "ink_extents",
     "make_strip",
+    "tall_extent",
     "tighten",
     "window",
 ]
 
 #: Channels of a strip: raw ink, and ink without the lines cleaning removed.
 STRIP_CHANNELS = 2
+
+#: Strip text ink above this counts when measuring how many rows a column's ink spans.
+_SPAN_INK = 0.3
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,12 @@ class StripConfig:
         The text extent's columns hold all but this fraction of the text ink at each end.
     ink_tail : float
         Likewise for the extent of all ink, lines included.
+    tall_fraction : float
+        0: the text extent is set by `text_tail` alone. Above 0, it is then narrowed to the
+        columns whose text ink spans at least this fraction of the rows a typical text column
+        spans (`tall_extent`), so that a line as thick as the strokes running on past the
+        glyphs (a wave's tails) is not taken for text; the ink cut off stays readable inside
+        the end zones. Training chooses it per scheme (`pipeline.training.choose_extent`).
     """
 
     height: int = 32
@@ -46,10 +56,13 @@ class StripConfig:
     band_tail: float = 0.005
     text_tail: float = 0.002
     ink_tail: float = 0.0005
+    tall_fraction: float = 0.0
 
     def __post_init__(self) -> None:
         if self.height < 8:
             raise ValueError(f"height={self.height} must be at least 8")
+        if not 0 <= self.tall_fraction < 1:
+            raise ValueError(f"tall_fraction={self.tall_fraction} must be in [0, 1)")
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,8 @@ def make_strip(cleaned: Cleaned, config: StripConfig | None = None) -> Strip:
     )
     profile = channels[:, :, 1].sum(axis=0)
     start, end = _mass_range(profile.astype(np.float64), config.text_tail)
+    if config.tall_fraction > 0:
+        start, end = tall_extent(channels[:, :, 1], start, end, config.tall_fraction)
     raw = channels[:, :, 0].sum(axis=0) * (channels[:, :, 0].max(axis=0) > 0.5)
     ink_start, ink_end = _mass_range(raw.astype(np.float64), config.ink_tail)
     if end - start < 2:
@@ -149,6 +164,32 @@ def make_strip(cleaned: Cleaned, config: StripConfig | None = None) -> Strip:
         min(ink_start, start),
         max(ink_end, end),
     )
+
+
+def tall_extent(text: np.ndarray, start: int, end: int, fraction: float) -> tuple[int, int]:
+    """The columns of [start, end) from the first to the last whose ink spans at least
+    `fraction` of the rows that the typical tall column spans (its 90th percentile).
+
+    Parameters
+    ----------
+    text : ndarray of shape (G, Ws)
+        Text ink of a strip (its second channel).
+
+    Examples
+    --------
+    >>> t = np.zeros((10, 12), np.float32); t[4:6, :] = 1; t[1:9, 3:8] = 1
+    >>> tall_extent(t, 0, 12, 0.5)
+    (3, 8)
+    """
+    ink = text[:, start:end] > _SPAN_INK
+    inked = ink.any(axis=0)
+    if not inked.any():
+        return start, end
+    top = ink.argmax(axis=0)
+    bottom = ink.shape[0] - ink[::-1].argmax(axis=0)
+    spans = np.where(inked, bottom - top, 0)
+    tall = np.flatnonzero(spans >= fraction * np.percentile(spans[inked], 90))
+    return start + int(tall[0]), start + int(tall[-1]) + 1
 
 
 def tighten(profile: np.ndarray, a: int, b: int) -> tuple[int, int]:

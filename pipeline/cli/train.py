@@ -88,7 +88,8 @@ def run_train(args: argparse.Namespace) -> int:
     history = _write_history(reader, path)
     Checkpoint(checkpoint).remove()
     print(
-        f"model written to {path} (cleaning: {reader.history['cleaning']['chosen']}; "
+        f"model written to {path} (cleaning: {reader.history['cleaning']['chosen']}; text "
+        f"extent: {reader.history['cleaning']['extent']}; "
         f"training history: {', '.join(map(str, history))})"
     )
     if val is not None and len(val):

@@ -23,7 +23,14 @@ from charseg import OPTIONAL_STEPS, without_steps
 
 from ..data import Dataset, DatasetError
 from ..reading import CaptchaReader, ReaderConfig
-from ..training import SelfTraining, choose_cleaning, self_train, train_reader, with_cleaning
+from ..training import (
+    SelfTraining,
+    choose_cleaning,
+    choose_extent,
+    self_train,
+    train_reader,
+    with_cleaning,
+)
 from .evaluate import evaluate
 from .metrics import Evaluation
 from .peers import installed_peers, zero_label_scores
@@ -274,10 +281,12 @@ def _needed_for(curve: list[AuditPoint]) -> dict[str, float | None]:
 def _with_chosen_cleaning(
     train: Dataset, config: ReaderConfig, log: Callable[[str], None]
 ) -> ReaderConfig:
-    """`config` with the cleaning chosen once on the whole training part (`choose_cleaning`),
-    for every budget and as the ablations' starting point."""
+    """`config` with the cleaning and text extent chosen once on the whole training part
+    (`choose_cleaning`, `choose_extent`), for every budget and as the ablations' starting
+    point."""
     _, clean, _ = choose_cleaning(train, config, log)
-    return with_cleaning(config, clean)
+    _, strip, _ = choose_extent(train, config, clean, log)
+    return with_cleaning(config, clean, strip)
 
 
 def _without(config: ReaderConfig, step: str | None) -> ReaderConfig:

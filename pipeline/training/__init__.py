@@ -4,7 +4,7 @@ synthetic pretraining."""
 from .alignment import align_all, count_changed, learn_bounds, learn_widths, relative_cut_widths
 from .calibration import choose_decode_weight, decode_texts
 from .checkpoint import Checkpoint, CheckpointError, TrainingState, fingerprint
-from .cleaning import choose_cleaning, with_cleaning
+from .cleaning import choose_cleaning, choose_extent, with_cleaning
 from .pretrain import DEFAULT_ALPHABET, PRETRAIN_STYLES, pretrain, synthetic_corpus
 from .rounds import RoundReport, TrainingResult, round_epochs, run_rounds
 from .self_training import SelfTraining, confident_threshold, self_train
@@ -21,6 +21,7 @@ __all__ = [
     "TrainingState",
     "align_all",
     "choose_cleaning",
+    "choose_extent",
     "confident_threshold",
     "choose_decode_weight",
     "count_changed",

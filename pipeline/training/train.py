@@ -9,13 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from charseg import CleanConfig, Prepared
+from charseg import CleanConfig, Prepared, StripConfig
 
 from ..data import Dataset, DatasetError
 from ..reading import CaptchaReader, Learned, ReaderConfig, prepare_images
 from .calibration import choose_decode_weight, decode_texts
 from .checkpoint import Checkpoint, CheckpointError, fingerprint
-from .cleaning import choose_cleaning, with_cleaning
+from .cleaning import choose_cleaning, choose_extent, with_cleaning
 from .rounds import TrainingResult, run_rounds
 
 __all__ = ["train_reader"]
@@ -67,7 +67,9 @@ def train_reader(
     cleaning = _cleaning(dataset, config, store if resume else None, log)
     if store is not None:
         store.save_cleaning(cleaning)
-    config = with_cleaning(config, CleanConfig(**cleaning["settings"]))
+    config = with_cleaning(
+        config, CleanConfig(**cleaning["settings"]), StripConfig(**cleaning["strip"])
+    )
     prepared = prepare_images(dataset.paths, config.segment, progress=progress)
     dataset, prepared = _usable(dataset, prepared, config.outlier_width, log)
     result = run_rounds(
@@ -87,7 +89,7 @@ def train_reader(
     history = {
         "rounds": [dataclasses.asdict(r) for r in result.reports],
         "epochs": result.epochs,
-        "cleaning": {k: v for k, v in cleaning.items() if k != "settings"},
+        "cleaning": {k: v for k, v in cleaning.items() if k not in ("settings", "strip")},
     }
     learned = Learned(lengths, result.widths, result.bounds, weight)
     return CaptchaReader(result.classifier, config, learned, history)
@@ -99,12 +101,21 @@ def _cleaning(
     resumed: Checkpoint | None,
     log: Callable[[str], None],
 ) -> dict[str, Any]:
-    """The cleaning to train with (`choose_cleaning`), or the one an interrupted run chose:
-    its name, its `CleanConfig` settings and the stroke loss it was chosen by."""
+    """The cleaning and text extent to train with (`choose_cleaning`, `choose_extent`), or
+    the ones an interrupted run chose: their names, their settings and the figures they were
+    chosen by."""
     if resumed is not None and (saved := resumed.load_cleaning()) is not None:
         return saved
     name, clean, loss = choose_cleaning(dataset, config, log)
-    return {"chosen": name, "settings": dataclasses.asdict(clean), "stroke_loss": loss}
+    extent, strip, spread = choose_extent(dataset, config, clean, log)
+    return {
+        "chosen": name,
+        "settings": dataclasses.asdict(clean),
+        "stroke_loss": loss,
+        "extent": extent,
+        "strip": dataclasses.asdict(strip),
+        "width_spread": spread,
+    }
 
 
 def _check_trainable(dataset: Dataset) -> None:

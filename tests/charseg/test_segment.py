@@ -58,6 +58,8 @@ def test_strip_has_fixed_height():
     assert (wide.top, wide.bottom) == (5, 35)
     with pytest.raises(ValueError, match="height"):
         StripConfig(height=4)
+    with pytest.raises(ValueError, match="tall_fraction"):
+        StripConfig(tall_fraction=1.0)
 
 
 def test_ink_extents_equal_tighten_window_by_window():

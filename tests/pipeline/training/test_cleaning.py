@@ -4,10 +4,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from charseg import CleanConfig, median_stroke_loss, without_steps
+from charseg import (
+    CleanConfig,
+    StripConfig,
+    load_image,
+    median_stroke_loss,
+    prepare,
+    without_steps,
+)
 from pipeline import CaptchaReader, load_dataset, train_reader
 from pipeline.reading import CleaningChoice
-from pipeline.training import Checkpoint, choose_cleaning
+from pipeline.training import Checkpoint, choose_cleaning, choose_extent
 from tests.conftest import TINY_READER
 from tests.pipeline.training.test_checkpoint import _interrupt_after
 
@@ -83,12 +90,55 @@ def test_a_resumed_run_keeps_the_cleaning_its_checkpoint_chose(
         with pytest.raises(KeyboardInterrupt):
             train_reader(dataset, QUICK, progress=False, log=print, checkpoint=folder)
     assert Checkpoint(folder).load_cleaning()["chosen"] == "as configured"
-    saved = {"chosen": "given", "settings": dataclasses.asdict(CleanConfig(denoise=5))}
-    Checkpoint(folder).save_cleaning({**saved, "stroke_loss": None})
+    saved = {
+        "chosen": "given",
+        "settings": dataclasses.asdict(CleanConfig(denoise=5)),
+        "stroke_loss": None,
+        "extent": "tall ink",
+        "strip": dataclasses.asdict(StripConfig(tall_fraction=0.4)),
+        "width_spread": None,
+    }
+    Checkpoint(folder).save_cleaning(saved)
     messages = []
     reader = train_reader(
         dataset, QUICK, progress=False, log=messages.append, checkpoint=folder, resume=True
     )
     assert reader.config.segment.clean.denoise == 5
+    assert reader.config.segment.strip.tall_fraction == 0.4
     assert reader.history["cleaning"]["chosen"] == "given"
-    assert not any(m.startswith("cleaning") for m in messages)
+    assert reader.history["cleaning"]["extent"] == "tall ink"
+    assert not any(m.startswith(("cleaning", "text extent")) for m in messages)
+
+
+def _wave_captchas(folder, count=12):
+    """Three tall glyphs on a thick line that runs past them by a different length in each
+    image (as a wave's tails do)."""
+    rng = np.random.default_rng(0)
+    for n in range(count):
+        pixels = np.full((40, 160), 255, np.uint8)
+        for x in (55, 75, 95):
+            pixels[8:32, x : x + 10] = 0
+        pixels[18:23, rng.integers(2, 50) : rng.integers(110, 158)] = 0
+        Image.fromarray(pixels).save(folder / f"{'ab'[n % 2]}{'ba'[n % 2]}a_{n}.png")
+    return load_dataset(folder)
+
+
+def test_the_text_extent_leaves_out_a_thick_lines_tails_where_they_vary(tmp_path, tiny_dataset_dir):
+    messages = []
+    waves = _wave_captchas(tmp_path)
+    name, strip, spread = choose_extent(waves, QUICK, QUICK.segment.clean, messages.append)
+    assert name == "tall ink" and strip.tall_fraction == QUICK.cleaning.tall_fraction
+    assert spread["tall ink"] < 0.5 * spread["as configured"]
+    assert messages[0].startswith("text extent: tall ink")
+    prepared = prepare(load_image(waves.paths[0]), dataclasses.replace(QUICK.segment, strip=strip))
+    tail_free = prepared.strip.to_source_cols(np.array([prepared.strip.start, prepared.strip.end]))
+    assert abs(tail_free[0] - 55) <= 2 and abs(tail_free[1] - 105) <= 2
+    solid = load_dataset(tiny_dataset_dir)
+    name, strip, _ = choose_extent(solid, QUICK, QUICK.segment.clean, messages.append)
+    assert name == "as configured" and strip == QUICK.segment.strip
+    off = dataclasses.replace(QUICK, cleaning=CleaningChoice(choose=False))
+    assert choose_extent(waves, off, QUICK.segment.clean, print) == (
+        "as configured",
+        QUICK.segment.strip,
+        None,
+    )
