@@ -47,8 +47,8 @@ class StripConfig:
         0: the text extent is set by `text_tail` alone. Above 0, it is then narrowed to the
         columns whose text ink spans at least this fraction of the rows a typical text column
         spans (`tall_extent`), so that a line as thick as the strokes running on past the
-        glyphs (a wave's tails) is not taken for text; the ink cut off stays readable inside
-        the end zones. Training chooses it per scheme (`pipeline.training.choose_extent`).
+        glyphs (a wave's tails) is not taken for text; the end cuts may still move into the
+        end slack beyond it. Training chooses it per scheme (`pipeline.training.choose_extent`).
     """
 
     height: int = 32
