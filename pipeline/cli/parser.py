@@ -100,8 +100,9 @@ def _train(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--keep-cleaning",
         action="store_true",
-        help="train with the default cleaning as it is (by default the median filter is "
-        "turned off for schemes whose glyph strokes it erodes)",
+        help="train with the default cleaning and text extent as they are (by default the "
+        "median filter is turned off for schemes whose glyph strokes it erodes, and the text "
+        "extent keeps only tall ink where a thick line runs past the glyphs)",
     )
     p.add_argument(
         "--val-fraction",

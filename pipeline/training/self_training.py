@@ -84,7 +84,8 @@ def self_train(
 ) -> CaptchaReader:
     """A reader trained on `labelled` and on the `unlabelled` images it reads surely.
 
-    The cleaning is chosen by the first training and kept for the others. The reader's
+    The cleaning and the text extent are chosen by the first training and kept for the
+    others. The reader's
     `history["self_training"]` has one entry per round: threshold, images taken, and the
     check's readings at that threshold (how many, how many right).
 
@@ -107,7 +108,7 @@ def self_train(
         return train_reader(data, with_config, init=init, progress=progress, log=log)
 
     reader = train(fit, config)
-    config = with_cleaning(config, reader.config.segment.clean)
+    config = with_cleaning(config, reader.config.segment.clean, reader.config.segment.strip)
     paths = [Path(p) for p in unlabelled]
     rounds: list[dict[str, float | None]] = []
     taken = Dataset([], [])

@@ -6,6 +6,7 @@ import pytest
 from pipeline import DatasetError, generate_dataset, load_dataset
 from pipeline.training import SelfTraining, confident_threshold, self_train
 from tests.conftest import TINY_READER, TINY_SYNTH
+from tests.pipeline.training.test_cleaning import _wave_captchas
 
 
 def test_threshold_is_the_lowest_confidence_that_keeps_the_precision():
@@ -63,3 +64,16 @@ def test_self_training_keeps_case_on_a_mixed_case_scheme(tmp_path):
     )
     assert set(reader.alphabet) == set(dataset.alphabet)
     assert sum(reader.learned.lengths.values()) == 30 + reader.history["self_training"][-1]["taken"]
+
+
+def test_self_training_keeps_the_text_extent_its_first_training_chose(tmp_path):
+    waves = _wave_captchas(tmp_path, 40)
+    reader = self_train(
+        waves.subset(range(30)),
+        waves.subset(range(30, 40)).paths,
+        dataclasses.replace(TINY_READER, rounds=1, epochs=4),
+        settings=SelfTraining(rounds=1, precision=0.9, min_check=5),
+        progress=False,
+        log=lambda _m: None,
+    )
+    assert reader.config.segment.strip.tall_fraction == TINY_READER.cleaning.tall_fraction
