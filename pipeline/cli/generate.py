@@ -20,6 +20,7 @@ def run_generate(args: argparse.Namespace) -> int:
         min_length=lo,
         max_length=hi,
         lines=args.lines,
+        line_width=args.line_width,
         noise=args.noise,
         colour=args.colour,
         ripple=args.ripple,

@@ -244,6 +244,12 @@ def _generate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--height", type=int, default=SynthConfig.height, help="image height")
     p.add_argument("--colour", action="store_true", help="coloured glyphs and background")
     p.add_argument("--lines", type=int, default=SynthConfig.lines, help="max strike lines")
+    p.add_argument(
+        "--line-width",
+        type=float,
+        default=SynthConfig.line_width,
+        help="strike line width / height",
+    )
     p.add_argument("--noise", type=float, default=SynthConfig.noise, help="dot noise fraction")
     p.add_argument("--ripple", type=float, default=0.0, help="sine distortion amplitude / height")
     p.add_argument("--hollow", type=float, default=0.0, help="probability of hollow glyphs")

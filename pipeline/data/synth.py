@@ -46,6 +46,8 @@ class SynthConfig:
         Maximum fraction of a glyph's width that its right neighbour may overlap.
     lines : int
         Maximum number of strike-through lines.
+    line_width : float
+        Their width as a fraction of the height (0.1 or more: as thick as the strokes).
     noise : float
         Fraction of pixels turned into random dots.
     colour : bool
@@ -64,6 +66,7 @@ class SynthConfig:
     rotation: float = 15.0
     overlap: float = 0.15
     lines: int = 1
+    line_width: float = 0.04
     noise: float = 0.01
     colour: bool = False
     ripple: float = 0.0
@@ -76,6 +79,8 @@ class SynthConfig:
             )
         if len(set(self.alphabet)) < 2:
             raise ValueError(f"alphabet {self.alphabet!r} needs at least 2 distinct symbols")
+        if self.line_width <= 0:
+            raise ValueError(f"line_width={self.line_width} must be positive")
         if self.width < 8 or self.height < 8:
             raise ValueError(f"image size {self.width}x{self.height} is too small")
 
@@ -181,7 +186,8 @@ def _on_background(
             (w // 2, int(ys[1])),
             (int(rng.uniform(0.8 * w, w)), int(ys[2])),
         ]
-        draw.line(pts, fill=(*_colour(rng, config, True), 255), width=max(1, h // 25))
+        width = max(1, int(config.line_width * h + 1e-9))
+        draw.line(pts, fill=(*_colour(rng, config, True), 255), width=width)
     return np.asarray(canvas.convert("RGB")).copy()
 
 

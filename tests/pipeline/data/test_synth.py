@@ -19,6 +19,18 @@ def test_render_has_requested_size_and_ink(config):
     assert img.min() < 120 < img.max()
 
 
+def test_a_thick_line_darkens_more_pixels_than_a_thin_one():
+    thin, thick = (
+        SynthConfig(lines=1, noise=0.0, rotation=0.0, line_width=width) for width in (0.04, 0.2)
+    )
+    dark = []
+    for config in (thin, thick):
+        # Seeds that draw a line: the same text, place and line for both widths.
+        images = [render_captcha("ab", config, np.random.default_rng(s)) for s in range(6)]
+        dark.append(sum(int((img.mean(axis=2) < 100).sum()) for img in images))
+    assert dark[1] > 1.3 * dark[0]
+
+
 def test_generated_dataset_reads_back_with_labels(tmp_path):
     config = SynthConfig(alphabet="ab", min_length=2, max_length=3)
     paths = generate_dataset(tmp_path, 30, config, seed=0, progress=False)
@@ -33,6 +45,8 @@ def test_bad_synth_config():
         SynthConfig(alphabet="a")
     with pytest.raises(ValueError, match="too small"):
         SynthConfig(width=4)
+    with pytest.raises(ValueError, match="line_width"):
+        SynthConfig(line_width=0.0)
     with pytest.raises(ValueError, match="count"):
         generate_dataset("unused", 0)
 
