@@ -57,8 +57,10 @@ def test_tiny_audit_writes_report_curve_and_summary(
     # Self-training needs a check of 4 (a fifth): 20 labels, not 8; 45 leaves no pool.
     assert [p.labels for p in report.unlabelled_curve] == [20]
     assert all(p.unlabelled and p.pretrained for p in report.unlabelled_curve)
-    assert messages[0].startswith("cleaning as configured")  # chosen once, on the training part
-    assert len(messages) == 1 + 3 + 3 + 1 + len(ABLATIONS) + 2
+    # The cleaning and the text extent are chosen once, on the training part.
+    assert messages[0].startswith("cleaning as configured")
+    assert messages[1].startswith("text extent as configured")
+    assert len(messages) == 2 + 3 + 3 + 1 + len(ABLATIONS) + 2
     assert "broken: left out, it failed: RuntimeError: model file missing" in messages
     # 15 test images, the 8 of even position read right, the others read as nothing.
     (name, scores), *_ = report.zero_label.items()
