@@ -231,7 +231,6 @@ def score(
     `cut_tolerance` of a character width of it.
     """
     results = []
-    matched = total = errors = 0
     max_len = max(len(label) for label in dataset.labels)
     pos_hits, pos_count = np.zeros(max_len), np.zeros(max_len)
     confusions: Counter[tuple[str, str]] = Counter()
@@ -245,21 +244,19 @@ def score(
         results.append(
             ImageResult(str(Path(path)), truth, reading.text, reading.confidence, seg_ok)
         )
-        errors += edit_distance(reading.text, truth)
-        total += len(truth)
         for pos, char in enumerate(truth):
             hit = pos < len(reading.text) and reading.text[pos] == char
-            matched += hit
             pos_hits[pos] += hit
             pos_count[pos] += 1
             if len(reading.text) == len(truth) and not hit:
                 confusions[(char, reading.text[pos])] += 1
     wrong = [r for r in results if not r.correct]
+    texts = text_scores([r.text for r in readings], dataset.labels)
     return Evaluation(
         n=len(results),
-        whole_accuracy=sum(r.correct for r in results) / len(results),
-        char_accuracy=matched / total,
-        cer=errors / total,
+        whole_accuracy=texts["whole_accuracy"],
+        char_accuracy=texts["char_accuracy"],
+        cer=texts["cer"],
         segmentation_success=sum(r.segmentation_ok for r in results) / len(results),
         segmentation_errors=sum(not r.segmentation_ok for r in wrong),
         classification_errors=sum(r.segmentation_ok for r in wrong),

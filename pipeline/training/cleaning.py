@@ -45,8 +45,9 @@ def choose_cleaning(
     clean = config.segment.clean
     if not choice.choose or clean.denoise <= 1 or len(dataset) == 0:
         return "as configured", clean, None
-    pick = np.random.default_rng(config.seed).permutation(len(dataset))[: choice.sample]
-    losses = [median_stroke_loss(load_image(dataset.paths[n]), clean) for n in pick]
+    losses = [
+        median_stroke_loss(load_image(dataset.paths[n]), clean) for n in _sample(dataset, config)
+    ]
     loss = float(np.median(losses))
     if loss <= choice.max_stroke_loss:
         log(f"cleaning as configured: the median erodes {loss:.0%} of the strokes it keeps")
@@ -69,9 +70,8 @@ def choose_extent(
     if not choice.choose or strip.tall_fraction > 0 or len(dataset) == 0:
         return "as configured", strip, None
     tall = dataclasses.replace(strip, tall_fraction=choice.tall_fraction)
-    pick = np.random.default_rng(config.seed).permutation(len(dataset))[: choice.sample]
     widths: dict[str, list[float]] = {"as configured": [], "tall ink": []}
-    for n in pick:
+    for n in _sample(dataset, config):
         cleaned = clean_image(load_image(dataset.paths[n]), cleaning)
         for name, settings in (("as configured", strip), ("tall ink", tall)):
             made = make_strip(cleaned, settings)
@@ -88,6 +88,12 @@ def choose_extent(
         return "tall ink", tall, spread
     log(f"text extent as configured (tall ink would change its spread by {-gain:+.0%})")
     return "as configured", strip, spread
+
+
+def _sample(dataset: Dataset, config: ReaderConfig) -> np.ndarray:
+    """Indices of the training images both choices measure (the same ones, for a seed)."""
+    order = np.random.default_rng(config.seed).permutation(len(dataset))
+    return order[: config.cleaning.sample]
 
 
 def with_cleaning(
