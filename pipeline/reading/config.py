@@ -28,6 +28,12 @@ class CleaningChoice:
         Highest median stroke loss (`charseg.median_stroke_loss`, the median over the sampled
         images) at which the median stays on. On the four real schemes: 4% (captcha_v2,
         mnwato_cat4), 14% (captcha_ds), 39-41% (sysu_cas, hairline serifs).
+    min_split_gain : float
+        Line removal and the median are then turned off (one or both) where that lets at
+        least this much larger a share of the sampled images fall apart into as many
+        separate runs of text columns as the label has characters: on small, well-spaced
+        glyphs without lines, line removal takes thin glyph strokes and whole glyphs for
+        lines (`pipeline.training.choose_cleaning`).
     sample : int
         Training images measured (at most).
     tall_fraction : float
@@ -43,6 +49,7 @@ class CleaningChoice:
 
     choose: bool = True
     max_stroke_loss: float = 0.25
+    min_split_gain: float = 0.1
     sample: int = 200
     tall_fraction: float = 0.5
     min_spread_gain: float = 0.1

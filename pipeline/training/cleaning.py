@@ -4,7 +4,10 @@ The median filter removes dot noise and hairlines that are not text; on a scheme
 glyphs are drawn with hairline strokes it removes much of the glyphs too. The choice measures,
 on up to `CleaningChoice.sample` training images, how much of the strokes the median keeps it
 erodes (`charseg.median_stroke_loss`), and turns the median off where that is more than
-`max_stroke_loss` in the typical image.
+`max_stroke_loss` in the typical image. Then line removal and the median, one or both, are
+turned off where that makes markedly more of the sampled images fall apart into one run of
+text columns per character (`split_share`): on small, well-spaced glyphs with no lines, line
+removal takes the thin strokes of glyphs, and whole glyphs, for lines.
 
 A thick line that runs on past the glyphs (a wave's tails) is taken for text and widens the
 text extent by a different amount in every image. `choose_extent` narrows the extent to the
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -32,31 +36,76 @@ from charseg import clean as clean_image
 from ..data import Dataset
 from ..reading import ReaderConfig
 
-__all__ = ["choose_cleaning", "choose_extent", "with_cleaning"]
+__all__ = ["choose_cleaning", "choose_extent", "split_share", "with_cleaning"]
 
 
 def choose_cleaning(
     dataset: Dataset, config: ReaderConfig, log: Callable[[str], None]
-) -> tuple[str, CleanConfig, float | None]:
-    """How the chosen cleaning is named ("as configured", or the step turned off), its
-    settings, and the median stroke loss it was chosen by (None when nothing was measured:
-    the choice is off, or the configured cleaning has no median)."""
+) -> tuple[str, CleanConfig, dict[str, Any]]:
+    """How the chosen cleaning is named ("as configured", or "without" the steps turned off),
+    its settings, and the figures it was chosen by: the median stroke loss (None when the
+    configured cleaning has no median) and the `split_share` of every cleaning tried (empty
+    when the choice is off)."""
     choice = config.cleaning
     clean = config.segment.clean
-    if not choice.choose or clean.denoise <= 1 or len(dataset) == 0:
-        return "as configured", clean, None
-    losses = [
-        median_stroke_loss(load_image(dataset.paths[n]), clean) for n in _sample(dataset, config)
+    figures: dict[str, Any] = {"stroke_loss": None, "split_share": {}}
+    if not choice.choose or len(dataset) == 0:
+        return "as configured", clean, figures
+    sample = _sample(dataset, config)
+    images = [load_image(dataset.paths[n]) for n in sample]
+    base: tuple[str, ...] = ()
+    if clean.denoise > 1:
+        loss = float(np.median([median_stroke_loss(image, clean) for image in images]))
+        figures["stroke_loss"] = loss
+        if loss > choice.max_stroke_loss:
+            base = ("median denoising",)
+            log(
+                f"without median denoising: it would erode {loss:.0%} of the strokes it keeps "
+                f"(more than {choice.max_stroke_loss:.0%}: hairline glyph strokes)"
+            )
+    optional = [
+        step
+        for step, on in (
+            ("median denoising", clean.denoise > 1),
+            ("line removal", clean.remove_lines),
+        )
+        if on and step not in base
     ]
-    loss = float(np.median(losses))
-    if loss <= choice.max_stroke_loss:
-        log(f"cleaning as configured: the median erodes {loss:.0%} of the strokes it keeps")
-        return "as configured", clean, loss
-    log(
-        f"cleaning without median denoising: it would erode {loss:.0%} of the strokes it "
-        f"keeps (more than {choice.max_stroke_loss:.0%}: hairline glyph strokes)"
-    )
-    return "without median denoising", without_steps(clean, ["median denoising"]), loss
+    options = [(*base, *steps) for steps in ((), *((step,) for step in optional), tuple(optional))]
+    options = list(dict.fromkeys(options))
+    lengths = [len(dataset.labels[n]) for n in sample]
+    shares = {steps: split_share(images, lengths, without_steps(clean, steps)) for steps in options}
+    figures["split_share"] = {_name(steps): share for steps, share in shares.items()}
+    best = max(options, key=lambda steps: shares[steps])
+    chosen = best if shares[best] >= shares[base] + choice.min_split_gain else base
+    name = _name(chosen)
+    if chosen != base:
+        log(
+            f"cleaning {name}: {shares[chosen]:.0%} of the sampled images fall apart into "
+            f"one run of text columns per character, against {shares[base]:.0%} with "
+            f"{'it' if len(chosen) - len(base) == 1 else 'them'}"
+        )
+    elif figures["stroke_loss"] is not None and not base:
+        log(
+            f"cleaning as configured: the median erodes {figures['stroke_loss']:.0%} of the "
+            "strokes it keeps"
+        )
+    return name, without_steps(clean, chosen), figures
+
+
+def _name(steps: tuple[str, ...]) -> str:
+    return "as configured" if not steps else "without " + " and ".join(steps)
+
+
+def split_share(images: list[np.ndarray], lengths: list[int], clean: CleanConfig) -> float:
+    """Share of `images` whose cleaned text falls apart into as many runs of inked columns as
+    their label has characters (`lengths`): a model-free sign that cleaning keeps the glyphs
+    whole and apart."""
+    hits = 0
+    for image, length in zip(images, lengths, strict=True):
+        inked = np.asarray(clean_image(image, clean).text.any(axis=0), bool)
+        hits += int(np.count_nonzero(inked[1:] & ~inked[:-1]) + inked[0]) == length
+    return hits / max(len(images), 1)
 
 
 def choose_extent(

@@ -106,12 +106,12 @@ def _cleaning(
     chosen by."""
     if resumed is not None and (saved := resumed.load_cleaning()) is not None:
         return saved
-    name, clean, loss = choose_cleaning(dataset, config, log)
+    name, clean, figures = choose_cleaning(dataset, config, log)
     extent, strip, spread = choose_extent(dataset, config, clean, log)
     return {
         "chosen": name,
         "settings": dataclasses.asdict(clean),
-        "stroke_loss": loss,
+        **figures,
         "extent": extent,
         "strip": dataclasses.asdict(strip),
         "width_spread": spread,

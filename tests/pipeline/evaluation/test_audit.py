@@ -58,7 +58,7 @@ def test_tiny_audit_writes_report_curve_and_summary(
     assert [p.labels for p in report.unlabelled_curve] == [20]
     assert all(p.unlabelled and p.pretrained for p in report.unlabelled_curve)
     # The cleaning and the text extent are chosen once, on the training part.
-    assert messages[0].startswith("cleaning as configured")
+    assert messages[0].startswith("cleaning without median denoising and line removal")
     assert messages[1].startswith("text extent as configured")
     assert len(messages) == 2 + 3 + 3 + 1 + len(ABLATIONS) + 2
     assert "broken: left out, it failed: RuntimeError: model file missing" in messages

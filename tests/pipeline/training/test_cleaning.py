@@ -32,24 +32,68 @@ def _hairline_captchas(folder, count=6):
     return load_dataset(folder)
 
 
+def _bars(folder, *, thin_glyph: bool, line: bool, count=6):
+    """Captchas of three glyphs 5 pixels thick; with `thin_glyph` the middle one is drawn
+    with 2-pixel strokes, with `line` a 2-pixel strike line crosses them all."""
+    for n in range(count):
+        pixels = np.full((32, 96), 255, np.uint8)
+        for x in (10, 70):
+            pixels[6:26, x + n % 3 : x + n % 3 + 5] = 0
+        if thin_glyph:
+            pixels[6:26, 40:42] = 0
+            pixels[24:26, 40:52] = 0
+        else:
+            pixels[6:26, 40:45] = 0
+        if line:
+            pixels[15:17, 2:94] = 0
+        Image.fromarray(pixels).save(folder / f"{'ab'[n % 2]}{'ba'[n % 2]}a_{n}.png")
+    return load_dataset(folder)
+
+
 def test_the_median_is_turned_off_where_it_erodes_glyph_strokes(tmp_path, tiny_dataset_dir):
     messages = []
     hairline = _hairline_captchas(tmp_path)
-    name, clean, loss = choose_cleaning(hairline, QUICK, messages.append)
-    assert name == "without median denoising" and clean.denoise == 0 and loss > 0.25
+    name, clean, figures = choose_cleaning(hairline, QUICK, messages.append)
+    assert name == "without median denoising" and clean.denoise == 0
+    assert figures["stroke_loss"] > 0.25
     assert "erode" in messages[0] and "hairline" in messages[0]
-    solid = load_dataset(tiny_dataset_dir)
-    name, clean, loss = choose_cleaning(solid, QUICK, messages.append)
-    assert name == "as configured" and clean == QUICK.segment.clean and loss < 0.25
+    solid = load_dataset(tiny_dataset_dir)  # thick strokes: the median keeps them
+    messages.clear()
+    _, _, figures = choose_cleaning(solid, QUICK, messages.append)
+    assert figures["stroke_loss"] < 0.25 and not any("hairline" in m for m in messages)
+
+
+def test_line_removal_is_turned_off_where_it_takes_whole_glyphs(tmp_path):
+    (tmp_path / "thin").mkdir()
+    messages = []
+    thin = _bars(tmp_path / "thin", thin_glyph=True, line=False)
+    name, clean, figures = choose_cleaning(thin, QUICK, messages.append)
+    assert name == "without line removal" and not clean.remove_lines and clean.denoise == 3
+    shares = figures["split_share"]
+    assert shares["as configured"] == 0.0 and shares["without line removal"] == 1.0
+    assert "one run of text columns per character" in messages[-1]
+
+
+def test_line_removal_stays_where_strike_lines_join_the_glyphs(tmp_path):
+    (tmp_path / "lined").mkdir()
+    lined = _bars(tmp_path / "lined", thin_glyph=False, line=True)
+    name, clean, figures = choose_cleaning(lined, QUICK, print)
+    assert name == "as configured" and clean == QUICK.segment.clean
+    assert figures["split_share"]["as configured"] == 1.0
+    assert figures["split_share"]["without line removal"] == 0.0
 
 
 def test_no_choice_when_it_is_off_or_there_is_no_median(tmp_path):
     hairline = _hairline_captchas(tmp_path)
     off = dataclasses.replace(QUICK, cleaning=CleaningChoice(choose=False))
-    assert choose_cleaning(hairline, off, print) == ("as configured", QUICK.segment.clean, None)
+    name, clean, figures = choose_cleaning(hairline, off, print)
+    assert (name, clean) == ("as configured", QUICK.segment.clean)
+    assert figures == {"stroke_loss": None, "split_share": {}}
     plain = without_steps(QUICK.segment.clean, ["median denoising"])
     no_median = dataclasses.replace(QUICK, segment=dataclasses.replace(QUICK.segment, clean=plain))
-    assert choose_cleaning(hairline, no_median, print)[2] is None
+    name, _, figures = choose_cleaning(hairline, no_median, print)
+    assert figures["stroke_loss"] is None
+    assert set(figures["split_share"]) == {"as configured", "without line removal"}
 
 
 def test_stroke_loss_ignores_specks_the_median_removes_whole():
@@ -89,11 +133,12 @@ def test_a_resumed_run_keeps_the_cleaning_its_checkpoint_chose(
         _interrupt_after(patch, (0, 1))
         with pytest.raises(KeyboardInterrupt):
             train_reader(dataset, QUICK, progress=False, log=print, checkpoint=folder)
-    assert Checkpoint(folder).load_cleaning()["chosen"] == "as configured"
+    assert Checkpoint(folder).load_cleaning()["chosen"] == choose_cleaning(dataset, QUICK, print)[0]
     saved = {
         "chosen": "given",
         "settings": dataclasses.asdict(CleanConfig(denoise=5)),
         "stroke_loss": None,
+        "split_share": {},
         "extent": "tall ink",
         "strip": dataclasses.asdict(StripConfig(tall_fraction=0.4)),
         "width_spread": None,
