@@ -101,7 +101,8 @@ def _train(p: argparse.ArgumentParser) -> None:
         "--keep-cleaning",
         action="store_true",
         help="train with the default cleaning and text extent as they are (by default the "
-        "median filter is turned off for schemes whose glyph strokes it erodes, and the text "
+        "median filter is turned off for schemes whose glyph strokes it erodes, it and line "
+        "removal where that keeps markedly more images' glyphs whole and apart, and the text "
         "extent keeps only tall ink where a thick line runs past the glyphs)",
     )
     p.add_argument(

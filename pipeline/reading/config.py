@@ -17,8 +17,10 @@ class CleaningChoice:
     """How training chooses a scheme's cleaning from its training images
     (`pipeline.training.choose_cleaning`, `choose_extent`): the median filter is turned off
     where it erodes more than `max_stroke_loss` of the strokes it keeps (hairline glyphs), so
-    that a step that removes glyph strokes on a scheme is not on for it; the text extent is
-    narrowed to tall ink where that makes the text's width per character more consistent.
+    that a step that removes glyph strokes on a scheme is not on for it; it and line removal
+    are turned off where that keeps markedly more glyphs whole and apart (`min_split_gain`);
+    the text extent is narrowed to tall ink where that makes the text's width per character
+    more consistent.
 
     Attributes
     ----------
@@ -33,7 +35,9 @@ class CleaningChoice:
         least this much larger a share of the sampled images fall apart into as many
         separate runs of text columns as the label has characters: on small, well-spaced
         glyphs without lines, line removal takes thin glyph strokes and whole glyphs for
-        lines (`pipeline.training.choose_cleaning`).
+        lines (`pipeline.training.choose_cleaning`). A generated 72x24 serif set goes from
+        49% to 83% with both off; the real schemes move by at most 3 points, so they keep
+        their cleaning.
     sample : int
         Training images measured (at most).
     tall_fraction : float
