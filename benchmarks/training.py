@@ -4,6 +4,7 @@ the same run ddddocr (both models, restricted to the alphabet on the probabiliti
 unrestricted and case-folded; the best of the four is reported) on the same test images.
 
     python benchmarks/training.py ../shared/data/* --write
+    python benchmarks/training.py gen/serif72 gen/hollow gen/warp --write --table schemes-generated
 
 Reports training seconds, seconds per 1000 training images, the cleaning training chose,
 the held-out whole-string and character accuracy (and whole-string ignoring case), the best
@@ -134,6 +135,11 @@ def main() -> None:
     parser.add_argument("--peers", default="ddddocr", help="'ddddocr' or 'none'")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
+    parser.add_argument(
+        "--table",
+        help="the BENCHMARKS.md table to write (default: schemes, or training-degenerate "
+        "with --degenerate)",
+    )
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -151,7 +157,8 @@ def main() -> None:
         note = f"Training seed {args.seed}, default settings, 2 cores."
         if args.degenerate:
             note += f" Each training part has {args.degenerate} degenerate images added."
-        write_table("training-degenerate" if args.degenerate else "schemes", table, note)
+        default = "training-degenerate" if args.degenerate else "schemes"
+        write_table(args.table or default, table, note)
 
 
 if __name__ == "__main__":
