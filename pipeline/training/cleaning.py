@@ -18,6 +18,7 @@ markedly more consistent across the sampled images.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -60,8 +61,8 @@ def choose_cleaning(
         if loss > choice.max_stroke_loss:
             base = ("median denoising",)
             log(
-                f"without median denoising: it would erode {loss:.0%} of the strokes it keeps "
-                f"(more than {choice.max_stroke_loss:.0%}: hairline glyph strokes)"
+                f"cleaning without median denoising: it would erode {loss:.0%} of the strokes "
+                f"it keeps (more than {choice.max_stroke_loss:.0%}: hairline glyph strokes)"
             )
     optional = [
         step
@@ -71,8 +72,11 @@ def choose_cleaning(
         )
         if on and step not in base
     ]
-    options = [(*base, *steps) for steps in ((), *((step,) for step in optional), tuple(optional))]
-    options = list(dict.fromkeys(options))
+    options = [
+        (*base, *steps)
+        for count in range(len(optional) + 1)
+        for steps in itertools.combinations(optional, count)
+    ]
     lengths = [len(dataset.labels[n]) for n in sample]
     shares = {steps: split_share(images, lengths, without_steps(clean, steps)) for steps in options}
     figures["split_share"] = {_name(steps): share for steps, share in shares.items()}
