@@ -15,6 +15,7 @@ from .errors import ModelFileError
 if TYPE_CHECKING:
     from .augment import augment_strip
     from .batches import StripBatches
+    from .loading import RUNTIMES, load_classifier
     from .model_file import (
         FORMAT_VERSION,
         load_model_file,
@@ -24,10 +25,12 @@ if TYPE_CHECKING:
         save_network,
     )
     from .networks import NETWORKS, build_network
+    from .onnx_runtime import OnnxClassifier
     from .strip_net import WindowSample
     from .train import fit_windows, set_random_seed
     from .transfer import transfer_weights
-    from .window_classifier import RUNTIMES, WindowClassifier, load_classifier, padded_width
+    from .window_classifier import WindowClassifier
+    from .window_scoring import padded_width
     from .windows import bad_windows, training_windows
 
 __getattr__ = lazy_exports(
@@ -49,10 +52,11 @@ __getattr__ = lazy_exports(
         "WindowSample": ".strip_net",
         "fit_windows": ".train",
         "transfer_weights": ".transfer",
-        "RUNTIMES": ".window_classifier",
+        "RUNTIMES": ".loading",
+        "OnnxClassifier": ".onnx_runtime",
         "WindowClassifier": ".window_classifier",
-        "load_classifier": ".window_classifier",
-        "padded_width": ".window_classifier",
+        "load_classifier": ".loading",
+        "padded_width": ".window_scoring",
     },
 )
 
@@ -62,6 +66,7 @@ __all__ = [
     "ModelConfig",
     "ModelFileError",
     "NETWORKS",
+    "OnnxClassifier",
     "RUNTIMES",
     "StripBatches",
     "TrainConfig",

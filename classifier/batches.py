@@ -10,7 +10,7 @@ from charseg import Prepared, WidthBounds, ink_extents
 
 from .augment import augment_strip
 from .config import AugmentConfig
-from .window_classifier import padded_width
+from .window_scoring import padded_width
 from .windows import bad_windows, training_windows
 
 __all__ = ["StripBatches"]

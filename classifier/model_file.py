@@ -1,5 +1,7 @@
 """One self-describing model file: a `.keras` archive with our metadata inside.
 
+Reading the metadata and attachments does not import TensorFlow; loading the network does.
+
 The metadata (alphabet, glyph size, whatever the caller adds) is stored as `captcha_cnn.json`
 in the archive with a format version and a SHA-256 of its content; attachments (the network
 converted for ONNX Runtime) are stored beside it. Files are written to a temporary name and
@@ -14,10 +16,12 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._tf import keras
 from .errors import ModelFileError
+
+if TYPE_CHECKING:
+    from ._tf import keras
 
 __all__ = [
     "FORMAT_VERSION",
@@ -111,6 +115,8 @@ def read_attachment(path: str | os.PathLike[str], name: str) -> bytes | None:
 
 def load_model_file(path: str | os.PathLike[str]) -> tuple[keras.Model, dict[str, Any]]:
     """Load the network and verified metadata of a model file."""
+    from ._tf import keras
+
     metadata = read_metadata(path)
     try:
         model = keras.models.load_model(path, compile=False)
@@ -135,6 +141,8 @@ def load_network(path: str | os.PathLike[str]) -> keras.Model:
     ModelFileError
         A missing or damaged file.
     """
+    from ._tf import keras
+
     try:
         return keras.models.load_model(path)
     except Exception as err:  # keras raises many types for damaged archives

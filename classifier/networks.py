@@ -8,17 +8,25 @@ network is inside it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ._tf import keras
 from .config import ModelConfig, WindowSpec
-from .strip_net import build_strip_network
+
+if TYPE_CHECKING:
+    from ._tf import keras
 
 __all__ = ["NETWORKS", "build_network"]
 
-#: Builders by name: ``build(n_outputs, spec, config) -> keras.Model``.
-NETWORKS: dict[str, Callable[[int, WindowSpec, ModelConfig], keras.Model]] = {
-    "strip": build_strip_network,
-}
+
+def _strip(n_outputs: int, spec: WindowSpec, config: ModelConfig) -> keras.Model:
+    from .strip_net import build_strip_network  # TensorFlow, imported when a network is built
+
+    return build_strip_network(n_outputs, spec, config)
+
+
+#: Builders by name: ``build(n_outputs, spec, config) -> keras.Model``. The registry itself
+#: does not import TensorFlow, so that loading a model file for reading does not either.
+NETWORKS: dict[str, Callable[[int, WindowSpec, ModelConfig], keras.Model]] = {"strip": _strip}
 
 
 def build_network(n_outputs: int, spec: WindowSpec, config: ModelConfig) -> keras.Model:

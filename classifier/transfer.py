@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .onnx_runtime import OnnxClassifier
 from .window_classifier import WindowClassifier
 
 __all__ = ["transfer_weights"]
 
 
-def transfer_weights(source: WindowClassifier, target: WindowClassifier) -> str:
-    """Copy `source`'s weights into `target`, a classifier of the same architecture.
+def transfer_weights(source: WindowClassifier | OnnxClassifier, target: WindowClassifier) -> str:
+    """Copy `source`'s weights into `target`, a classifier of the same architecture (an
+    `OnnxClassifier` source gives its Keras network's weights).
 
     Every layer but the output one is copied as is. Output unit of symbol ``c`` (and the reject
     unit) takes the source's unit of the same symbol; symbols the source does not know keep

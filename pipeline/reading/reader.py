@@ -24,7 +24,7 @@ from .learned import Learned
 from .scores import WindowScores, score_windows
 
 if TYPE_CHECKING:
-    from classifier import WindowClassifier
+    from classifier import OnnxClassifier, WindowClassifier
 
 __all__ = ["CaptchaReader", "Reading"]
 
@@ -74,7 +74,8 @@ class CaptchaReader:
 
     Parameters
     ----------
-    classifier : WindowClassifier
+    classifier : WindowClassifier or OnnxClassifier
+        The network: a `WindowClassifier` from training, an `OnnxClassifier` from `load`.
     config : ReaderConfig
     learned : Learned
     history : dict, optional
@@ -83,7 +84,7 @@ class CaptchaReader:
 
     def __init__(
         self,
-        classifier: WindowClassifier,
+        classifier: WindowClassifier | OnnxClassifier,
         config: ReaderConfig,
         learned: Learned,
         history: dict[str, Any] | None = None,
@@ -189,15 +190,18 @@ class CaptchaReader:
         )
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime") -> CaptchaReader:
-        """Load a reader written by `save` (`runtime`: see `classifier.load_classifier`).
+    def load(
+        cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime", threads: int = 0
+    ) -> CaptchaReader:
+        """Load a reader written by `save` (`runtime`, `threads`: see
+        `classifier.load_classifier`; the default reads without importing TensorFlow).
 
         Raises
         ------
         ModelFileError
             A missing, damaged or foreign file, or a classifier without a reader.
         """
-        classifier, meta = classifiers.load_classifier(path, runtime=runtime)
+        classifier, meta = classifiers.load_classifier(path, runtime=runtime, threads=threads)
         if meta.get("kind") != _KIND:
             raise ModelFileError(path, "a glyph classifier, not a whole-captcha reader")
         try:

@@ -12,7 +12,7 @@ import numpy as np
 from charseg import Prepared, WidthBounds, allowed_windows, ink_extents
 
 if TYPE_CHECKING:
-    from classifier import WindowClassifier
+    from classifier.window_scoring import WindowScoring
 
 __all__ = ["WindowScores", "allowed_union", "score_windows"]
 
@@ -61,7 +61,7 @@ def allowed_union(prepared: Prepared, lengths: Sequence[int], bounds: WidthBound
 
 
 def score_windows(
-    classifier: WindowClassifier,
+    classifier: WindowScoring,
     prepared: Sequence[Prepared],
     lengths: Sequence[Sequence[int]],
     bounds: WidthBounds,
@@ -71,7 +71,8 @@ def score_windows(
 
     Parameters
     ----------
-    classifier : WindowClassifier
+    classifier : WindowScoring
+        A `WindowClassifier` or an `OnnxClassifier`.
     prepared : sequence of Prepared
     lengths : sequence of sequence of int
         Character counts considered for each image.

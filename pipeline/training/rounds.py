@@ -21,7 +21,7 @@ from .alignment import align_all, count_changed, learn_bounds, learn_widths, rel
 from .checkpoint import Checkpoint, TrainingState
 
 if TYPE_CHECKING:
-    from classifier import StripBatches, WindowClassifier
+    from classifier import OnnxClassifier, StripBatches, WindowClassifier
     from classifier._tf import keras
 
 __all__ = ["RoundReport", "TrainingResult", "round_epochs", "run_rounds"]
@@ -88,7 +88,7 @@ def run_rounds(
     checkpoint: Checkpoint | None = None,
     resume_key: str | None = None,
     run_key: str = "",
-    init: WindowClassifier | None = None,
+    init: WindowClassifier | OnnxClassifier | None = None,
 ) -> TrainingResult:
     """Alternate training and forced alignment; return the classifier and learned widths.
 
@@ -165,7 +165,7 @@ class _Run:
     log: Callable[[str], None]
     checkpoint: Checkpoint | None
 
-    def start(self, init: WindowClassifier | None) -> None:
+    def start(self, init: WindowClassifier | OnnxClassifier | None) -> None:
         """With a base classifier, copy its weights and let it align round 0 where it can
         place the label; checkpoint the start."""
         if init is not None:

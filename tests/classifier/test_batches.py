@@ -2,9 +2,8 @@ import numpy as np
 import pytest
 
 from charseg import SegmentConfig, ink_extents, load_pixels, model_free_cuts, prepare
-from classifier import AugmentConfig, StripBatches, augment_strip, bad_windows
+from classifier import AugmentConfig, StripBatches, augment_strip, bad_windows, padded_width
 from classifier.augment import _strike
-from classifier.window_classifier import padded_width
 from pipeline import load_dataset
 
 OFF = AugmentConfig(shear=0, zoom=0, shift=0, stroke=0, noise=0, lines=0)

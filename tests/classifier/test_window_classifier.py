@@ -4,6 +4,7 @@ import pytest
 from classifier import (
     ModelConfig,
     ModelFileError,
+    OnnxClassifier,
     WindowClassifier,
     WindowSpec,
     build_network,
@@ -77,9 +78,35 @@ def test_file_round_trip_with_onnx_equals_tensorflow(bar_classifier, tmp_path):
     want = bar_classifier.window_proba(*_as_lists(strips, windows))
     np.testing.assert_allclose(fast.window_proba(*_as_lists(strips, windows)), want, atol=1e-5)
     np.testing.assert_allclose(plain.window_proba(*_as_lists(strips, windows)), want, atol=1e-5)
+    single, _ = load_classifier(tmp_path / "s.keras", threads=1)
+    np.testing.assert_allclose(single.window_proba(*_as_lists(strips, windows)), want, atol=1e-5)
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
     with pytest.raises(ValueError, match="runtime"):
         load_classifier(tmp_path / "s.keras", runtime="torch")
+
+
+def test_a_classifier_loaded_for_reading_trains_and_saves_like_its_keras_one(
+    bar_classifier, tmp_path
+):
+    bar_classifier.save(tmp_path / "s.keras")
+    fast, _ = load_classifier(tmp_path / "s.keras")
+    assert isinstance(fast, OnnxClassifier) and not isinstance(fast, WindowClassifier)
+    strips, windows, _ = bar_strips(5, 4)
+    from_fast = WindowClassifier.build("ab", SPEC, SMALL, reject=True)
+    from_keras = WindowClassifier.build("ab", SPEC, SMALL, reject=True)
+    assert transfer_weights(fast, from_fast) == transfer_weights(bar_classifier, from_keras)
+    np.testing.assert_allclose(
+        from_fast.window_proba(*_as_lists(strips, windows)),
+        from_keras.window_proba(*_as_lists(strips, windows)),
+        atol=1e-6,
+    )
+    fast.save(tmp_path / "again.keras")
+    again, _ = load_classifier(tmp_path / "again.keras")
+    np.testing.assert_allclose(
+        again.window_proba(*_as_lists(strips, windows)),
+        fast.window_proba(*_as_lists(strips, windows)),
+        atol=1e-6,
+    )
 
 
 def test_transfer_maps_outputs_by_symbol(bar_classifier):

@@ -394,17 +394,25 @@ def test_bad_filters_are_a_usage_error(bad, tmp_path, tiny_dataset_dir, capsys):
     assert exit_info.value.code == 2 and "--filters" in capsys.readouterr().err
 
 
-def test_light_commands_start_without_tensorflow_or_matplotlib(tmp_path):
+def test_light_and_reading_commands_start_without_tensorflow_or_matplotlib(
+    tmp_path, tiny_model_file
+):
+    gen, model = tmp_path / "gen", tiny_model_file
     code = (
         "import sys\n"
         "import pipeline\n"
         "from pipeline.cli import main\n"
-        f"assert main(['generate', r'{tmp_path / 'gen'}', '--count', '2', '--quiet']) == 0\n"
-        f"assert main(['segment', r'{tmp_path / 'gen'}', '--output-dir', r'{tmp_path / 'seg'}',"
+        f"assert main(['generate', r'{gen}', '--count', '2', '--quiet']) == 0\n"
+        f"assert main(['segment', r'{gen}', '--output-dir', r'{tmp_path / 'seg'}',"
         " '--quiet']) == 0\n"
+        f"assert main(['predict', '--model', r'{model}', r'{gen}', '--quiet']) == 0\n"
+        f"assert main(['segment', r'{gen}', '--model', r'{model}', '--output-dir',"
+        f" r'{tmp_path / 'read'}', '--quiet']) == 0\n"
         "heavy = sorted({'tensorflow', 'keras', 'matplotlib'} & set(sys.modules))\n"
         "assert not heavy, heavy\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    assert sum("\t" in line for line in result.stdout.splitlines()) == 2  # the readings
+    assert len(list((tmp_path / "read").glob("*.png"))) == 2
     assert len(list((tmp_path / "seg").glob("*.png"))) == 2

@@ -1,0 +1,83 @@
+"""Loading the classifier of a model file: by default its ONNX graph, without TensorFlow."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from .config import WindowSpec
+from .errors import ModelFileError
+from .model_file import read_attachment, read_metadata
+from .networks import NETWORKS
+from .onnx_runtime import ONNX_NAME, OnnxClassifier, OnnxForward, to_onnx
+
+if TYPE_CHECKING:
+    from .window_classifier import WindowClassifier
+
+__all__ = ["RUNTIMES", "load_classifier", "load_keras_classifier"]
+
+#: How a loaded classifier runs its network.
+RUNTIMES = ("onnxruntime", "tensorflow")
+
+
+def load_classifier(
+    path: str | os.PathLike[str], *, runtime: str = "onnxruntime", threads: int = 0
+) -> tuple[OnnxClassifier | WindowClassifier, dict[str, Any]]:
+    """Load the classifier of a model file and the file's full metadata.
+
+    `runtime` "onnxruntime" (default) reads with the file's ONNX graph and does not import
+    TensorFlow (a file saved without a graph is converted now, which does); "tensorflow"
+    loads the Keras classifier, as training from it needs. Both give the same probabilities
+    within 1e-6. `threads` is ONNX Runtime's thread count for one call (0: one per core).
+
+    Raises
+    ------
+    ModelFileError
+        A missing, damaged or foreign file, or a network this version does not know.
+    """
+    if runtime not in RUNTIMES:
+        raise ValueError(f"runtime={runtime!r} is unknown; valid names: {list(RUNTIMES)}")
+    meta = read_metadata(path)
+    if meta.get("network") not in NETWORKS:
+        raise ModelFileError(
+            path, f"holds a network this version does not know: {meta.get('network')!r}"
+        )
+    try:
+        alphabet, network, reject = meta["alphabet"], meta["network"], bool(meta["reject"])
+        spec = WindowSpec(**meta["window"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
+    graph = read_attachment(path, ONNX_NAME) if runtime == "onnxruntime" else None
+    if graph is not None:
+        return OnnxClassifier(path, graph, alphabet, spec, network, reject, threads=threads), meta
+    classifier = _keras_classifier(path, alphabet, spec, network, reject)
+    if runtime == "onnxruntime":  # a file saved before graphs were attached
+        graph = to_onnx(classifier.model, classifier.input_specs)
+        classifier.forward = OnnxForward(graph, threads=threads)
+    return classifier, meta
+
+
+def load_keras_classifier(path: str | os.PathLike[str]) -> WindowClassifier:
+    """The Keras classifier of a model file, as training from it needs (imports TensorFlow).
+
+    Raises
+    ------
+    ModelFileError
+        As `load_classifier`.
+    """
+    classifier, _ = load_classifier(path, runtime="tensorflow")
+    assert not isinstance(classifier, OnnxClassifier)
+    return classifier
+
+
+def _keras_classifier(
+    path: str | os.PathLike[str], alphabet: str, spec: WindowSpec, network: str, reject: bool
+) -> WindowClassifier:
+    from .model_file import load_model_file
+    from .window_classifier import WindowClassifier
+
+    model, _ = load_model_file(path)
+    try:
+        return WindowClassifier(model, alphabet, spec, network, reject)
+    except ValueError as err:
+        raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
