@@ -158,9 +158,12 @@ class CaptchaReader:
         folders); a file that cannot be read yields its `ImageLoadError` in its place.
 
         The next batch is decoded and prepared in a worker thread while the classifier reads
-        the current one.
+        the current one; a single batch is read in this thread (no thread to wait for).
         """
         parts = [images[lo : lo + batch_size] for lo in range(0, len(images), batch_size)]
+        if len(parts) == 1:
+            yield from self._read_batch(prepare_batch(parts[0], self.config.segment))
+            return
         bar = tqdm(total=len(images), desc="reading", unit="img", disable=not progress, leave=False)
         with ThreadPoolExecutor(max_workers=1) as pool:
             seg = self.config.segment
@@ -170,12 +173,17 @@ class CaptchaReader:
                 ahead = (
                     pool.submit(prepare_batch, parts[n + 1], seg) if n + 1 < len(parts) else None
                 )
-                good = [p for p in prepared if not isinstance(p, ImageLoadError)]
-                readings = iter(self.read_prepared(good))
-                for item in prepared:
-                    yield item if isinstance(item, ImageLoadError) else next(readings)
+                yield from self._read_batch(prepared)
                 bar.update(len(prepared))
         bar.close()
+
+    def _read_batch(
+        self, prepared: Sequence[Prepared | ImageLoadError]
+    ) -> list[Reading | ImageLoadError]:
+        """Readings of prepared images, an `ImageLoadError` staying in its place."""
+        good = [p for p in prepared if not isinstance(p, ImageLoadError)]
+        readings = iter(self.read_prepared(good))
+        return [p if isinstance(p, ImageLoadError) else next(readings) for p in prepared]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write one self-describing model file (atomic)."""
