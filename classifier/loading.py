@@ -37,20 +37,11 @@ def load_classifier(
     """
     if runtime not in RUNTIMES:
         raise ValueError(f"runtime={runtime!r} is unknown; valid names: {list(RUNTIMES)}")
-    meta = read_metadata(path)
-    if meta.get("network") not in NETWORKS:
-        raise ModelFileError(
-            path, f"holds a network this version does not know: {meta.get('network')!r}"
-        )
-    try:
-        alphabet, network, reject = meta["alphabet"], meta["network"], bool(meta["reject"])
-        spec = WindowSpec(**meta["window"])
-    except (KeyError, TypeError, ValueError) as err:
-        raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
+    meta, fields = _described(path)
     graph = read_attachment(path, ONNX_NAME) if runtime == "onnxruntime" else None
     if graph is not None:
-        return OnnxClassifier(path, graph, alphabet, spec, network, reject, threads=threads), meta
-    classifier = _keras_classifier(path, alphabet, spec, network, reject)
+        return OnnxClassifier(path, graph, *fields, threads=threads), meta
+    classifier = _keras_classifier(path, fields)
     if runtime == "onnxruntime":  # a file saved before graphs were attached
         graph = to_onnx(classifier.model, classifier.input_specs)
         classifier.forward = OnnxForward(graph, threads=threads)
@@ -65,19 +56,33 @@ def load_keras_classifier(path: str | os.PathLike[str]) -> WindowClassifier:
     ModelFileError
         As `load_classifier`.
     """
-    classifier, _ = load_classifier(path, runtime="tensorflow")
-    assert not isinstance(classifier, OnnxClassifier)
-    return classifier
+    return _keras_classifier(path, _described(path)[1])
 
 
-def _keras_classifier(
-    path: str | os.PathLike[str], alphabet: str, spec: WindowSpec, network: str, reject: bool
-) -> WindowClassifier:
+#: What a model file says of its classifier: alphabet, window spec, network, reject class.
+_Fields = tuple[str, WindowSpec, str, bool]
+
+
+def _described(path: str | os.PathLike[str]) -> tuple[dict[str, Any], _Fields]:
+    """A model file's verified metadata and the classifier it describes."""
+    meta = read_metadata(path)
+    if meta.get("network") not in NETWORKS:
+        raise ModelFileError(
+            path, f"holds a network this version does not know: {meta.get('network')!r}"
+        )
+    try:
+        spec = WindowSpec(**meta["window"])
+        return meta, (meta["alphabet"], spec, meta["network"], bool(meta["reject"]))
+    except (KeyError, TypeError, ValueError) as err:
+        raise ModelFileError(path, f"metadata does not fit the network ({err})") from None
+
+
+def _keras_classifier(path: str | os.PathLike[str], fields: _Fields) -> WindowClassifier:
     from .model_file import load_model_file
     from .window_classifier import WindowClassifier
 
     model, _ = load_model_file(path)
     try:
-        return WindowClassifier(model, alphabet, spec, network, reject)
+        return WindowClassifier(model, *fields)
     except ValueError as err:
         raise ModelFileError(path, f"metadata does not fit the network ({err})") from None

@@ -6,6 +6,7 @@ import pytest
 
 from classifier import (
     ModelFileError,
+    WindowClassifier,
     load_classifier,
     load_model_file,
     load_network,
@@ -14,7 +15,8 @@ from classifier import (
     save_network,
 )
 from classifier._tf import keras
-from tests.classifier.conftest import bar_strips
+from classifier.model_file import read_attachment
+from tests.classifier.conftest import SMALL, SPEC, bar_strips
 
 
 def test_save_requires_keras_suffix(bar_classifier, tmp_path):
@@ -82,6 +84,12 @@ def test_file_without_onnx_graph_is_converted_and_damaged_graph_refused(bar_clas
     _rewrite_attachment(tmp_path / "g.keras", tmp_path / "bad.keras", b"not a graph")
     with pytest.raises(ModelFileError, match="bad.keras.*damaged ONNX graph"):
         load_classifier(tmp_path / "bad.keras")
+    other = WindowClassifier.build("ab", SPEC, SMALL, reject=False)  # 2 outputs, not 4
+    other.save(tmp_path / "other.keras")
+    graph = read_attachment(tmp_path / "other.keras", "network.onnx")
+    _rewrite_attachment(tmp_path / "g.keras", tmp_path / "swapped.keras", graph)
+    with pytest.raises(ModelFileError, match="swapped.keras.*graph has 2 outputs"):
+        load_classifier(tmp_path / "swapped.keras")
 
 
 def test_checkpoint_network_keeps_its_optimizer(bar_classifier, tmp_path):
