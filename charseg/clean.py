@@ -5,6 +5,7 @@ Every step is a plain function on arrays; `CleanConfig` holds all their settings
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -211,7 +212,10 @@ def _ink_levels(
         colour = np.round(np.median(border, axis=0)).astype(np.uint8)
         bg = np.ascontiguousarray(np.broadcast_to(colour, img8.shape))
     dist = cv2.absdiff(np.ascontiguousarray(img8), bg).reshape(height, width, channels)
-    levels = np.ascontiguousarray(dist.max(axis=2) if channels > 1 else dist[:, :, 0])
+    # The largest distance over the channels, a plane at a time: numpy's max over a last
+    # axis of 3 is about 30x slower (0.6 ms on a 240x80 colour image).
+    levels = functools.reduce(cv2.max, cv2.split(dist)) if channels > 1 else dist[:, :, 0]
+    levels = np.ascontiguousarray(levels)
     if config.denoise > 1:
         levels = cv2.medianBlur(levels, config.denoise)
     counts = cv2.calcHist([levels], [0], None, [256], [0, 256]).ravel().astype(np.int64)

@@ -6,6 +6,7 @@ import os
 import warnings
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
@@ -18,6 +19,9 @@ MAX_PIXELS = 4096 * 4096
 
 # Modes whose pixels are already 8-bit gray or RGB without transparency: no conversion.
 _DIRECT = ("L", "RGB")
+# Modes rescaled to [0, 1] before they are quantized: 16- and 32-bit integers, and floats.
+_INTEGER = ("I;16", "I;16B", "I;16L", "I")
+_SCALED = (*_INTEGER, "F")
 
 
 def load_pixels(path: str | os.PathLike[str], *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -90,8 +94,12 @@ def _read(path: Path, max_pixels: int, *, as_float: bool) -> np.ndarray:
                     out = _to_rgb(im)
                 elif im.mode in _DIRECT:
                     out = np.asarray(im)
+                elif not _needs_float(im):
+                    out = np.asarray(im.convert("RGB"))  # palette, CMYK, bilevel: 8-bit already
                 else:
-                    out = np.clip(_to_rgb(im) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+                    out = _opaque_or_clear(im)
+                    if out is None:
+                        out = np.clip(_to_rgb(im) * 255.0 + 0.5, 0, 255).astype(np.uint8)
     except ImageLoadError:
         raise
     except UnidentifiedImageError:
@@ -105,9 +113,33 @@ def _read(path: Path, max_pixels: int, *, as_float: bool) -> np.ndarray:
     return out
 
 
+def _needs_float(im: Image.Image) -> bool:
+    """Whether `im` must go through `_to_rgb`'s float RGB (rescaled 16-bit or float pixels,
+    or transparency composited over white) to be quantized to 8 bits."""
+    return im.mode in _SCALED or _has_alpha(im)
+
+
+def _opaque_or_clear(im: Image.Image) -> np.ndarray | None:
+    """8-bit RGB over white of an image with transparency whose every pixel is either opaque or
+    clear (a palette's transparent colour), without going through floats; None when some pixel
+    is partly transparent or the mode has no alpha."""
+    if not _has_alpha(im):
+        return None
+    *rgb, alpha = cv2.split(np.asarray(im.convert("RGBA")))
+    if cv2.countNonZero(cv2.inRange(alpha, 1, 254)):
+        return None
+    # Opaque pixels keep their colour, clear ones turn white (channels are split because
+    # numpy is slow on a 4-channel array's strided planes).
+    return cv2.bitwise_or(cv2.merge(rgb), cv2.merge([cv2.bitwise_not(alpha)] * 3))
+
+
+def _has_alpha(im: Image.Image) -> bool:
+    return im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+
+
 def _to_rgb(im: Image.Image) -> np.ndarray:
     """Convert a decoded PIL image of any mode to float32 RGB over white."""
-    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+    if im.mode in _INTEGER:
         arr = np.asarray(im, dtype=np.float64)
         top = 65535.0 if arr.max() > 255 else 255.0
         gray = np.clip(arr / top, 0.0, 1.0).astype(np.float32)
@@ -117,7 +149,7 @@ def _to_rgb(im: Image.Image) -> np.ndarray:
         span = float(arr.max() - arr.min()) or 1.0
         gray = (arr - arr.min()) / span
         return np.repeat(gray[:, :, None], 3, axis=2)
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+    if _has_alpha(im):
         rgba = np.asarray(im.convert("RGBA"), dtype=np.float32) / 255.0
         alpha = rgba[:, :, 3:4]
         return rgba[:, :, :3] * alpha + (1.0 - alpha)

@@ -9,6 +9,7 @@ from charseg import ImageLoadError, load_image, load_pixels
 def test_modes_load_as_float_rgb(tmp_path, mode):
     base = Image.new("RGB", (40, 20), "white")
     base.paste((0, 0, 0), (10, 5, 20, 15))
+    base.paste((200, 30, 90), (25, 2, 35, 8))  # a colour: palette and CMYK pixels differ
     ext = "jpg" if mode == "CMYK" else "png"
     if mode == "I;16":
         arr = np.where(np.asarray(base.convert("L")) > 128, 65535, 0).astype(np.uint16)
@@ -32,6 +33,19 @@ def test_transparent_pixels_become_white(tmp_path):
     im.save(tmp_path / "a.png")
     out = load_image(tmp_path / "a.png")
     assert out[0, 0].min() == 1.0 and out[5, 5].max() == 0.0
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_transparency_in_bytes_matches_the_float_composite(tmp_path, partial):
+    rgba = np.zeros((6, 8, 4), np.uint8)
+    rgba[:, :, :3] = np.arange(6 * 8 * 3, dtype=np.uint8).reshape(6, 8, 3) * 5
+    rgba[:, :4, 3] = 255  # the left half opaque, the right half clear...
+    rgba[0, 6, 3] = 128 if partial else 0  # ...but for one partly transparent pixel
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "a.png")
+    Image.fromarray(rgba, "RGBA").convert("P").save(tmp_path / "p.png", transparency=0)
+    for name in ("a.png", "p.png"):
+        expected = np.clip(load_image(tmp_path / name) * 255 + 0.5, 0, 255).astype(np.uint8)
+        assert np.array_equal(load_pixels(tmp_path / name), expected)
 
 
 def test_animated_gif_reads_first_frame(tmp_path):
