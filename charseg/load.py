@@ -97,9 +97,12 @@ def _read(path: Path, max_pixels: int, *, as_float: bool) -> np.ndarray:
                 elif not _needs_float(im):
                     out = np.asarray(im.convert("RGB"))  # palette, CMYK, bilevel: 8-bit already
                 else:
-                    out = _opaque_or_clear(im)
-                    if out is None:
-                        out = np.clip(_to_rgb(im) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+                    composited = _opaque_or_clear(im)
+                    out = (
+                        composited
+                        if composited is not None
+                        else np.clip(_to_rgb(im) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+                    )
     except ImageLoadError:
         raise
     except UnidentifiedImageError:
