@@ -25,7 +25,7 @@ if TYPE_CHECKING:
         save_network,
     )
     from .networks import NETWORKS, build_network
-    from .onnx_runtime import OnnxClassifier
+    from .onnx_runtime import OnnxClassifier, sharing_cores
     from .strip_net import WindowSample
     from .train import fit_windows, set_random_seed
     from .transfer import transfer_weights
@@ -54,6 +54,7 @@ __getattr__ = lazy_exports(
         "transfer_weights": ".transfer",
         "RUNTIMES": ".loading",
         "OnnxClassifier": ".onnx_runtime",
+        "sharing_cores": ".onnx_runtime",
         "WindowClassifier": ".window_classifier",
         "load_classifier": ".loading",
         "padded_width": ".window_scoring",
@@ -85,6 +86,7 @@ __all__ = [
     "save_model_file",
     "save_network",
     "set_random_seed",
+    "sharing_cores",
     "training_windows",
     "transfer_weights",
 ]

@@ -9,9 +9,11 @@ of a second because TensorFlow is never imported. Training keeps using TensorFlo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +28,27 @@ if TYPE_CHECKING:
     from ._tf import keras, tf
     from .window_classifier import WindowClassifier
 
-__all__ = ["ONNX_NAME", "OnnxClassifier", "OnnxForward", "to_onnx"]
+__all__ = ["ONNX_NAME", "OnnxClassifier", "OnnxForward", "sharing_cores", "to_onnx"]
 
 #: The attachment of a model file that holds its network as an ONNX graph.
 ONNX_NAME = "network.onnx"
 _OPSET = 17
+_CALLER = threading.local()  # `sharing` is set inside `sharing_cores` blocks of a thread
+
+
+@contextlib.contextmanager
+def sharing_cores() -> Iterator[None]:
+    """Inside the block, networks that choose their own thread count (``threads=0``) and are
+    called from this thread run on one thread: another thread works on the other cores
+    meanwhile (reading prepares the next batch). On 2 cores that reads captcha_v2 at
+    1025-1048 images/s against 846-869 with a thread per core; a lone call keeps every core.
+    """
+    before = getattr(_CALLER, "sharing", False)
+    _CALLER.sharing = True
+    try:
+        yield
+    finally:
+        _CALLER.sharing = before
 
 
 def to_onnx(model: keras.Model, inputs: Sequence[tf.TensorSpec]) -> bytes:
@@ -53,16 +71,14 @@ class OnnxForward:
     """
 
     def __init__(self, graph: bytes, *, threads: int = 0) -> None:
-        options = ort.SessionOptions()
-        options.log_severity_level = 3  # errors only
-        options.intra_op_num_threads = threads
-        # Threads that sleep when idle, so that reading can prepare the next batch meanwhile:
-        # on 2 cores (captcha_v2) batch reading is as fast as with one thread (227-239
-        # against 221-229 images/s) and a single image is read faster (p50 4.9 against
-        # 6.2-7.2 ms).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        self._graph, self._threads = graph, threads
+        self._session = _session(graph, threads)
         self._inputs = [i.name for i in self._session.get_inputs()]
+
+    @functools.cached_property
+    def _one_thread(self) -> ort.InferenceSession:
+        """The graph on one thread, for calls inside `sharing_cores` (opened on first use)."""
+        return _session(self._graph, 1)
 
     @property
     def n_outputs(self) -> Any:
@@ -71,7 +87,21 @@ class OnnxForward:
         return self._session.get_outputs()[0].shape[-1]
 
     def __call__(self, *arrays: np.ndarray) -> np.ndarray:
-        return self._session.run(None, dict(zip(self._inputs, arrays, strict=True)))[0]
+        shared = self._threads == 0 and getattr(_CALLER, "sharing", False)
+        session = self._one_thread if shared else self._session
+        return session.run(None, dict(zip(self._inputs, arrays, strict=True)))[0]
+
+
+def _session(graph: bytes, threads: int) -> ort.InferenceSession:
+    """An ONNX Runtime session of `graph` on `threads` threads (0: one per core)."""
+    options = ort.SessionOptions()
+    options.log_severity_level = 3  # errors only
+    options.intra_op_num_threads = threads
+    # Threads that sleep when idle: a lone image is read on every core (p50 4.9 against
+    # 6.2-7.2 ms on one thread, captcha_v2 on 2 slow cores) and the pool gives the cores
+    # back between calls.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
 
 class OnnxClassifier(WindowScoring):

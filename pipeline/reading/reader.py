@@ -158,7 +158,8 @@ class CaptchaReader:
         folders); a file that cannot be read yields its `ImageLoadError` in its place.
 
         The next batch is decoded and prepared in a worker thread while the classifier reads
-        the current one; a single batch is read in this thread (no thread to wait for).
+        the current one on one thread (`classifier.sharing_cores`); a single batch is read in
+        this thread, the network on every core.
         """
         parts = [images[lo : lo + batch_size] for lo in range(0, len(images), batch_size)]
         if len(parts) == 1:
@@ -173,7 +174,9 @@ class CaptchaReader:
                 ahead = (
                     pool.submit(prepare_batch, parts[n + 1], seg) if n + 1 < len(parts) else None
                 )
-                yield from self._read_batch(prepared)
+                with classifiers.sharing_cores():  # the worker prepares on another core
+                    readings = self._read_batch(prepared)
+                yield from readings
                 bar.update(len(prepared))
         bar.close()
 

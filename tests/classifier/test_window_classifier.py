@@ -1,3 +1,5 @@
+import threading
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from classifier import (
     build_network,
     load_classifier,
     padded_width,
+    sharing_cores,
     transfer_weights,
 )
 from tests.classifier.conftest import SMALL, SPEC, bar_strips
@@ -83,6 +86,36 @@ def test_file_round_trip_with_onnx_equals_tensorflow(bar_classifier, tmp_path):
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
     with pytest.raises(ValueError, match="runtime"):
         load_classifier(tmp_path / "s.keras", runtime="torch")
+
+
+def test_sharing_cores_runs_the_network_on_one_thread_of_the_calling_thread_only(
+    bar_classifier, tmp_path
+):
+    strips, windows, _ = bar_strips(3, 6)
+    bar_classifier.save(tmp_path / "s.keras")
+    fast, _ = load_classifier(tmp_path / "s.keras")
+    want = fast.window_proba(*_as_lists(strips, windows))
+    assert "_one_thread" not in vars(fast.forward)  # a lone call keeps every core
+    other: list[bool] = []
+    with sharing_cores():
+        shared = fast.window_proba(*_as_lists(strips, windows))
+        worker = threading.Thread(target=lambda: other.append(_uses_one_thread(fast)))
+        worker.start()
+        worker.join()
+    assert "_one_thread" in vars(fast.forward)
+    np.testing.assert_allclose(shared, want, atol=1e-6)
+    assert other == [False] and not _uses_one_thread(fast)  # other threads, and after
+
+
+def _uses_one_thread(classifier) -> bool:
+    """Whether a call of the classifier's ONNX graph goes to its one-thread session now."""
+    forward = classifier.forward
+    one = vars(forward).pop("_one_thread", None)
+    forward(*[np.zeros((1, 16, 24, 2), np.float32), np.zeros((1, 1, 2), np.float32)])
+    used = "_one_thread" in vars(forward)
+    if one is not None:
+        vars(forward)["_one_thread"] = one
+    return used
 
 
 def test_a_classifier_loaded_for_reading_trains_and_saves_like_its_keras_one(
