@@ -163,3 +163,21 @@ def test_cleaned_planes_are_the_strip_channels():
     assert np.array_equal(planes[:, :, 0], cleaned.ink)
     assert np.array_equal(planes[:, :, 1], cleaned.ink * cleaned.text)
     assert planes[25, 40, 0] > 0.5 and planes[25, 40, 1] == 0.0  # the line is raw ink only
+
+
+def test_main_colour_keeps_the_glyph_colour_and_drops_lines_of_another():
+    img = np.full((40, 120, 3), 250, np.uint8)
+    img[18:23, :] = (40, 60, 220)  # a thick blue line
+    for x in (10, 30, 75, 95):  # red glyph strokes over it, most of the ink
+        img[6:34, x : x + 6] = (200, 40, 40) if x < 50 else (212, 52, 44)
+    every = clean(img, CleanConfig())
+    keyed = clean(img, CleanConfig(main_colour=True))
+    assert every.ink[20, 55] > 0.9 and keyed.ink[20, 55] < 0.05  # the line between glyphs
+    assert keyed.ink[10, 12] > 0.9 and keyed.ink[10, 97] > 0.9  # both shades of red
+    assert keyed.mask[8:32, 11:15].all() and not keyed.mask[:, 45:70].any()
+    gray = np.full((40, 120), 250, np.uint8)
+    gray[18:23, :] = 120
+    gray[6:34, 10:16] = 20
+    np.testing.assert_array_equal(  # no colour: nothing to key on
+        clean(gray, CleanConfig(main_colour=True)).ink, clean(gray, CleanConfig()).ink
+    )

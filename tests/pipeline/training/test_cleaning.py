@@ -83,6 +83,36 @@ def test_line_removal_stays_where_strike_lines_join_the_glyphs(tmp_path):
     assert figures["split_share"]["without line removal"] == 0.0
 
 
+def _coloured_bars(folder, *, glyph_colours, count=6):
+    """Captchas of three bars 9 pixels thick on white, the bars in `glyph_colours` (one
+    colour per bar, in turn), joined by a blue strike line too thick for line removal."""
+    for n in range(count):
+        pixels = np.full((32, 96, 3), 255, np.uint8)
+        pixels[12:19, 12:78] = (40, 60, 220)
+        for k, x in enumerate((10, 40, 70)):
+            pixels[5:27, x + n % 3 : x + n % 3 + 9] = glyph_colours[k % len(glyph_colours)]
+        Image.fromarray(pixels).save(folder / f"{'ab'[n % 2]}{'ba'[n % 2]}a_{n}.png")
+    return load_dataset(folder)
+
+
+def test_ink_is_keyed_to_the_main_colour_where_lines_are_drawn_in_another(tmp_path):
+    (tmp_path / "one").mkdir()
+    messages = []
+    one = _coloured_bars(tmp_path / "one", glyph_colours=[(200, 30, 30)])
+    name, clean, figures = choose_cleaning(one, QUICK, messages.append)
+    assert name == "ink of the main colour only" and clean.main_colour
+    assert figures["split_share"]["ink of the main colour only"] == 1.0
+    assert figures["split_share"]["as configured"] == 0.0
+    assert "ink of the main colour only" in messages[-1]
+    (tmp_path / "many").mkdir()  # each glyph its own colour: keying drops two of three
+    many = _coloured_bars(tmp_path / "many", glyph_colours=[(200, 30, 30), (30, 150, 30)])
+    name, clean, figures = choose_cleaning(many, QUICK, messages.append)
+    assert not clean.main_colour and "ink of every colour kept" in messages[-1]
+    gray = _bars(tmp_path, thin_glyph=False, line=True)  # no colour: nothing to key
+    _, clean, figures = choose_cleaning(gray, QUICK, print)
+    assert not clean.main_colour and "ink of the main colour only" not in figures["split_share"]
+
+
 def test_no_choice_when_it_is_off_or_there_is_no_median(tmp_path):
     hairline = _hairline_captchas(tmp_path)
     off = dataclasses.replace(QUICK, cleaning=CleaningChoice(choose=False))
