@@ -69,7 +69,7 @@ class CleanConfig:
     min_contrast : int
         An image whose scale distance (of 255) is below this has no ink at all: blank.
     main_colour : bool
-        In colour images, ink is only what is near the main colour of the clear ink (the
+        In RGB colour images, ink is only what is near the main colour of the clear ink (the
         most common colour of the pixels the binarizer takes): strike lines and noise drawn
         in other colours drop out. For schemes whose glyphs share one colour per image;
         training turns it on where the data shows that (`pipeline.training.choose_cleaning`).
@@ -225,7 +225,7 @@ def _ink_levels(
     if config.denoise > 1:
         levels = cv2.medianBlur(levels, config.denoise)
     levels, scale, counts = _scaled(levels, config)
-    if config.main_colour and channels > 1 and counts[0] < levels.size:
+    if config.main_colour and channels == 3 and counts[0] < levels.size:
         clear = _otsu_of_levels(cv2.LUT(levels, scale), scale, counts, config.ink_floor)
         keyed = _near_main_colour(img8, bg, levels, clear)
         if keyed is not None:
@@ -264,13 +264,21 @@ def _near_main_colour(
     low = np.array(np.unravel_index(int(cells.argmax()), cells.shape)) * 32
     in_cell = cv2.inRange(img8, low, low + 31)
     main = np.array(cv2.mean(img8, cv2.bitwise_and(in_cell, in_cell, mask=mask))[:3])
-    pixels, ground = img8.astype(np.float32), bg.astype(np.float32)
-    towards = ground - main.astype(np.float32)  # from the main colour to the background
-    length = np.einsum("hwc,hwc->hw", towards, towards)
-    along = np.einsum("hwc,hwc->hw", pixels - main.astype(np.float32), towards)
-    share = np.clip(along / np.maximum(length, 1.0), 0.0, 1.0)[:, :, None]
-    off = np.abs(pixels - (main + share * towards)).max(axis=2)
-    separation = float(np.median(np.abs(towards).max(axis=2)[clear]))
+    # Channel planes throughout: numpy's reductions over a last axis of 3 are slow.
+    pixels = [
+        plane.astype(np.float32) - c for plane, c in zip(cv2.split(img8)[:3], main, strict=True)
+    ]
+    towards = [
+        plane.astype(np.float32) - c for plane, c in zip(cv2.split(bg)[:3], main, strict=True)
+    ]
+    length = sum(t * t for t in towards)
+    along = sum(p * t for p, t in zip(pixels, towards, strict=True))
+    share = np.clip(along / np.maximum(length, 1.0), 0.0, 1.0)
+    off = functools.reduce(
+        np.maximum, [np.abs(p - share * t) for p, t in zip(pixels, towards, strict=True)]
+    )
+    reach = functools.reduce(np.maximum, [np.abs(t) for t in towards])
+    separation = float(np.median(reach[clear]))
     if separation < 1.0:
         return None
     weight = np.clip(2.0 - 8.0 * off / separation, 0.0, 1.0)
