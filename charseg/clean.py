@@ -204,11 +204,7 @@ def _ink_levels(
         img8 = image
     else:
         img8 = np.clip(image * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    if (
-        img8.shape[2] >= 3
-        and np.array_equal(img8[:, :, 0], img8[:, :, 1])
-        and np.array_equal(img8[:, :, 0], img8[:, :, 2])
-    ):
+    if img8.shape[2] >= 3 and not has_colour(img8):
         img8 = img8[:, :, :1]  # gray stored as RGB: one channel does
     height, width, channels = img8.shape
     if config.background_window > 0 and min(height, width) > 3:
@@ -231,6 +227,25 @@ def _ink_levels(
         if keyed is not None:
             levels, scale, counts = _scaled(keyed, config)
     return levels, scale, counts
+
+
+def has_colour(image: np.ndarray) -> bool:
+    """Whether an image has colour: three or more channels, not all equal (gray stored as RGB
+    has none).
+
+    Examples
+    --------
+    >>> has_colour(np.zeros((4, 4, 3), np.uint8)), has_colour(np.eye(4)[:, :, None] * [1, 0, 0])
+    (False, True)
+    """
+    return (
+        image.ndim == 3
+        and image.shape[2] >= 3
+        and not (
+            np.array_equal(image[:, :, 0], image[:, :, 1])
+            and np.array_equal(image[:, :, 0], image[:, :, 2])
+        )
+    )
 
 
 def _scaled(levels: np.ndarray, config: CleanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -265,12 +280,8 @@ def _near_main_colour(
     in_cell = cv2.inRange(img8, low, low + 31)
     main = np.array(cv2.mean(img8, cv2.bitwise_and(in_cell, in_cell, mask=mask))[:3])
     # Channel planes throughout: numpy's reductions over a last axis of 3 are slow.
-    pixels = [
-        plane.astype(np.float32) - c for plane, c in zip(cv2.split(img8)[:3], main, strict=True)
-    ]
-    towards = [
-        plane.astype(np.float32) - c for plane, c in zip(cv2.split(bg)[:3], main, strict=True)
-    ]
+    pixels = [plane.astype(np.float32) - c for plane, c in zip(cv2.split(img8), main, strict=True)]
+    towards = [plane.astype(np.float32) - c for plane, c in zip(cv2.split(bg), main, strict=True)]
     length = sum(t * t for t in towards)
     along = sum(p * t for p, t in zip(pixels, towards, strict=True))
     share = np.clip(along / np.maximum(length, 1.0), 0.0, 1.0)

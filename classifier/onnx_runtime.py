@@ -40,8 +40,9 @@ _CALLER = threading.local()  # `sharing` is set inside `sharing_cores` blocks of
 def sharing_cores() -> Iterator[None]:
     """Inside the block, networks that choose their own thread count (``threads=0``) and are
     called from this thread run on one thread: another thread works on the other cores
-    meanwhile (reading prepares the next batch). On 2 cores that reads captcha_v2 at
-    1025-1048 images/s against 846-869 with a thread per core; a lone call keeps every core.
+    meanwhile (reading prepares the next batch). On 2 cores that reads captcha_v2 at 1032
+    images/s against 903 with a thread per core (medians of 8 runs); a lone call keeps every
+    core.
     """
     before = getattr(_CALLER, "sharing", False)
     _CALLER.sharing = True

@@ -31,6 +31,7 @@ import numpy as np
 from charseg import (
     CleanConfig,
     StripConfig,
+    has_colour,
     load_image,
     make_strip,
     median_stroke_loss,
@@ -99,7 +100,7 @@ def choose_cleaning(
             "strokes it keeps"
         )
     settings = without_steps(clean, chosen)
-    if clean.main_colour or not any(_has_colour(image) for image in images):
+    if clean.main_colour or not any(has_colour(image) for image in images):
         return name, settings, figures
     keyed = dataclasses.replace(settings, main_colour=True)
     share = split_share(images, lengths, keyed)
@@ -119,18 +120,6 @@ def choose_cleaning(
 
 #: How the choice names `CleanConfig.main_colour`.
 _MAIN_COLOUR = "ink of the main colour only"
-
-
-def _has_colour(image: np.ndarray) -> bool:
-    """Whether an image's channels differ (gray stored as RGB has none)."""
-    return (
-        image.ndim == 3
-        and image.shape[2] >= 3
-        and not (
-            np.array_equal(image[:, :, 0], image[:, :, 1])
-            and np.array_equal(image[:, :, 0], image[:, :, 2])
-        )
-    )
 
 
 def _name(steps: tuple[str, ...]) -> str:
