@@ -49,6 +49,10 @@ class SegmentConfig:
         Spacing of the regular candidate grid, as a fraction of G.
     min_gap : int
         Candidate cuts closer than this many strip columns are merged.
+    thin_edges : float
+        The ends of runs of thin ink (at most this fraction of the text's 90th-percentile
+        column ink) are candidate cuts too (0 = not): where a strike line's stub or a joining
+        stroke meets a glyph, which the grid would cut a few columns into.
     min_rel_width, max_rel_width : float
         Bounds of a window's relative width before training learns the scheme's own.
     width_sigma : float
@@ -70,6 +74,7 @@ class SegmentConfig:
     strip: StripConfig = field(default_factory=StripConfig)
     grid_step: float = 0.125
     min_gap: int = 2
+    thin_edges: float = 0.0
     min_rel_width: float = 0.3
     max_rel_width: float = 2.2
     width_sigma: float = 0.35
@@ -92,6 +97,8 @@ class SegmentConfig:
             )
         if self.width_sigma <= 0 or self.grid_step <= 0:
             raise ValueError("width_sigma and grid_step must be positive")
+        if not 0 <= self.thin_edges < 1:
+            raise ValueError(f"thin_edges={self.thin_edges} must be in [0, 1)")
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,7 @@ def prepare(image: np.ndarray, config: SegmentConfig | None = None) -> Prepared:
         grid_step=config.grid_step * height,
         min_gap=config.min_gap,
         anchors=(strip.start, strip.end),
+        thin=config.thin_edges,
     )
     starts = np.flatnonzero(cands <= strip.start + slack / 2)
     ends = np.flatnonzero(cands >= strip.end - slack / 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from charseg import SegmentConfig
 from classifier.config import ModelConfig
 
 from ..data import SynthConfig
@@ -95,6 +96,14 @@ def _train(p: argparse.ArgumentParser) -> None:
         metavar="N,N,...",
         help="channels of each conv block; 16,32,64 trains and reads faster for a little "
         "accuracy (figures in BENCHMARKS.md); with --init the base's network is used",
+    )
+    p.add_argument(
+        "--thin-edges",
+        type=float,
+        default=SegmentConfig.thin_edges,
+        metavar="F",
+        help="also cut where a run of thin ink (at most F of the text's 90th-percentile "
+        "column ink: a line stub, a joining stroke) meets a glyph, e.g. 0.3 (0 = not)",
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(

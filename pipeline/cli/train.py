@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from charseg import SegmentConfig
 from classifier.config import ModelConfig
 
 from ..data import DatasetError, list_images, load_dataset
@@ -41,6 +42,7 @@ def run_train(args: argparse.Namespace) -> int:
         min_steps=args.min_steps,
         class_views=args.class_views,
         model=ModelConfig(filters=args.filters),
+        segment=SegmentConfig(thin_edges=args.thin_edges),
         cleaning=CleaningChoice(choose=not args.keep_cleaning),
         seed=args.seed,
     )

@@ -25,6 +25,14 @@ def test_anchors_are_kept():
     assert 7 in cuts
 
 
+def test_a_line_stub_meeting_a_glyph_gets_a_cut_where_the_glyph_begins():
+    # A thin line (2 rows) runs into a glyph at column 11; the grid alone cuts at 10 and 15.
+    profile = np.array([0] + [2] * 10 + [13] * 7 + [0], float)
+    plain = candidate_cuts(profile, 1, 18, grid_step=5, min_gap=2)
+    edged = candidate_cuts(profile, 1, 18, grid_step=5, min_gap=2, thin=0.3)
+    assert 11 not in plain and 11 in edged
+
+
 def test_window_pairs_respects_bounds():
     i, j = window_pairs(np.array([0, 3, 10, 20]), 5, 12)
     widths = np.array([0, 3, 10, 20])[j] - np.array([0, 3, 10, 20])[i]

@@ -193,6 +193,7 @@ def test_train_writes_history_and_resumes_after_interrupt(
     from pipeline.training import Checkpoint
 
     model = tmp_path / "r.keras"
+    flags = ("--filters", "8,16", "--thin-edges", "0.3")
     real_save = Checkpoint.save
 
     def interrupting_save(self, state, network=None):
@@ -202,18 +203,19 @@ def test_train_writes_history_and_resumes_after_interrupt(
 
     with monkeypatch.context() as patch:
         patch.setattr(Checkpoint, "save", interrupting_save)
-        assert main(_train_args(tiny_dataset_dir, model, "--filters", "8,16")) == 130
+        assert main(_train_args(tiny_dataset_dir, model, *flags)) == 130
     assert "--resume" in capsys.readouterr().err
     assert not model.exists() and (tmp_path / "r.ckpt" / "state.json").is_file()
-    assert main(_train_args(tiny_dataset_dir, model, "--filters", "8,16")) == 2
+    assert main(_train_args(tiny_dataset_dir, model, *flags)) == 2
     _one_error_line(capsys, "resume it or delete it")
-    assert main(_train_args(tiny_dataset_dir, model, "--filters", "8,16", "--resume")) == 0
+    assert main(_train_args(tiny_dataset_dir, model, *flags, "--resume")) == 0
     assert model.is_file() and not (tmp_path / "r.ckpt").exists()
     history = json.loads((tmp_path / "r.history.json").read_text())
     assert [e["epoch"] for e in history["epochs"]] == [0, 1] and len(history["rounds"]) == 1
     with Image.open(tmp_path / "r.curves.png") as curves:
         assert curves.size[0] > 400 and np.asarray(curves.convert("L")).min() < 100
-    assert CaptchaReader.load(model).config.model.filters == (8, 16)
+    config = CaptchaReader.load(model).config
+    assert config.model.filters == (8, 16) and config.segment.thin_edges == 0.3
 
 
 def test_evaluate_plots_overlay_index_and_confidence(

@@ -14,6 +14,7 @@ def test_every_nested_setting_survives_json():
             clean=CleanConfig(binarizer="sauvola", ink_floor=0.2, denoise=5),
             strip=StripConfig(height=24, margin=0.1),
             min_gap=3,
+            thin_edges=0.3,
         ),
         model=ModelConfig(filters=(8, 16), context=0.5),
         augment=AugmentConfig(lines=0.0),
@@ -26,6 +27,12 @@ def test_every_nested_setting_survives_json():
     assert again == config
 
 
+def test_a_model_file_from_before_thin_edge_cuts_reads_without_them():
+    saved = dataclasses.asdict(ReaderConfig(segment=SegmentConfig(thin_edges=0.3)))
+    del saved["segment"]["thin_edges"]
+    assert config_from_dict(saved).segment.thin_edges == 0.0
+
+
 def test_settings_are_checked_where_they_are_made():
     with pytest.raises(ValueError, match="rounds"):
         ReaderConfig(rounds=0)
@@ -35,3 +42,5 @@ def test_settings_are_checked_where_they_are_made():
         SegmentConfig(min_rel_width=1.5)
     with pytest.raises(ValueError, match="height"):
         StripConfig(height=6)
+    with pytest.raises(ValueError, match="thin_edges"):
+        SegmentConfig(thin_edges=1.5)
