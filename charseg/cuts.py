@@ -6,6 +6,9 @@ import numpy as np
 
 __all__ = ["candidate_cuts", "thin_run_edges", "window_pairs"]
 
+#: Column ink at or below this counts as none.
+_NO_INK = 1e-3
+
 
 def candidate_cuts(
     profile: np.ndarray,
@@ -60,9 +63,8 @@ def candidate_cuts(
     is_min = (smooth[inner] <= smooth[inner - 1]) & (smooth[inner] < smooth[inner + 1])
     is_min |= (smooth[inner] < smooth[inner - 1]) & (smooth[inner] <= smooth[inner + 1])
     minima = inner[is_min] + start
-    empty = seg <= 1e-3
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], empty.astype(int), [0]])))
-    gap_mid = start + (edges[::2] + edges[1::2]) // 2
+    gap_starts, gap_ends = _runs(seg <= _NO_INK)
+    gap_mid = start + (gap_starts + gap_ends) // 2
     strong = np.unique(np.concatenate([[start, end], anchors, minima, gap_mid]).astype(int))
     n_grid = max(1, int(round((end - start) / max(grid_step, 1.0))))
     grid = np.round(np.linspace(start, end, n_grid + 1)).astype(int)
@@ -101,9 +103,14 @@ def thin_run_edges(profile: np.ndarray, level: float) -> np.ndarray:
     >>> thin_run_edges(np.array([2, 2, 2, 9, 9, 9, 1, 9, 9, 0], float), 0.3).tolist()
     [3, 6, 7]
     """
-    inked = profile > 1e-3
+    inked = profile > _NO_INK
     if not inked.any():
         return np.zeros(0, int)
-    thin = inked & (profile <= level * np.percentile(profile[inked], 90))
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], thin.astype(int), [0]])))
+    edges = np.concatenate(_runs(inked & (profile <= level * np.percentile(profile[inked], 90))))
     return np.unique(edges[(edges > 0) & (edges < len(profile))])
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and (exclusive) ends of the runs of True in a 1-D mask."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
+    return edges[::2], edges[1::2]

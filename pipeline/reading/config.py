@@ -204,7 +204,7 @@ def config_from_dict(data: dict[str, Any]) -> ReaderConfig:
     >>> config_from_dict(dataclasses.asdict(config)) == config
     True
     """
-    segment = {"thin_edges": 0.0, **data["segment"]}  # older model files cut without them
+    segment = dict(data["segment"])
     segment["clean"] = CleanConfig(**segment["clean"])
     segment["strip"] = StripConfig(**segment["strip"])
     model = {**data["model"], "filters": tuple(data["model"]["filters"])}
