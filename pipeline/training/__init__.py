@@ -7,7 +7,13 @@ from .checkpoint import Checkpoint, CheckpointError, TrainingState, fingerprint
 from .cleaning import choose_cleaning, choose_extent, with_cleaning
 from .pretrain import DEFAULT_ALPHABET, PRETRAIN_STYLES, pretrain, synthetic_corpus
 from .rounds import RoundReport, TrainingResult, round_epochs, run_rounds
-from .self_training import SelfTraining, confident_threshold, self_train
+from .self_training import (
+    SelfTraining,
+    confident_threshold,
+    relative_scores,
+    self_train,
+    symbol_log_medians,
+)
 from .train import train_reader
 
 __all__ = [
@@ -33,7 +39,9 @@ __all__ = [
     "relative_cut_widths",
     "round_epochs",
     "run_rounds",
+    "relative_scores",
     "self_train",
+    "symbol_log_medians",
     "synthetic_corpus",
     "train_reader",
     "with_cleaning",

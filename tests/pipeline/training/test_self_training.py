@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from pipeline import DatasetError, generate_dataset, load_dataset
-from pipeline.training import SelfTraining, confident_threshold, self_train
+from pipeline.training import (
+    SelfTraining,
+    confident_threshold,
+    relative_scores,
+    self_train,
+    symbol_log_medians,
+)
 from tests.conftest import TINY_READER, TINY_SYNTH
 from tests.pipeline.training.test_cleaning import _wave_captchas
 
@@ -17,6 +23,22 @@ def test_threshold_is_the_lowest_confidence_that_keeps_the_precision():
     assert confident_threshold(confidences, correct, 0.8) == 0.6
     assert confident_threshold(confidences, correct, 0.9) == 0.95
     assert confident_threshold(confidences, np.zeros(5, bool), 0.5) == float("inf")
+
+
+def test_relative_scores_rank_a_symbol_the_reader_is_less_sure_of_fairly():
+    texts = ["m", "m", "m", "n", "n", "n", "mn"]
+    probs = [[0.6], [0.7], [0.8], [0.95], [0.97], [0.99], [0.7, 0.97]]
+    scores = relative_scores(texts, probs, symbol_log_medians(texts, probs))
+    # By plain confidence every n outranks every m; relative to its symbol, a typical m ties
+    # a typical n, and a reading scores the sum of its characters' scores.
+    assert scores[1] == pytest.approx(scores[4]) == pytest.approx(0.0)
+    assert scores[0] < scores[1] < scores[2] and scores[3] < scores[4] < scores[5]
+    assert scores[6] == pytest.approx(0.0)
+
+
+def test_relative_scores_of_empty_readings_and_unseen_symbols():
+    scores = relative_scores(["", "q"], [[], [0.5]], {"m": -0.1})
+    assert scores[0] == -np.inf and scores[1] == pytest.approx(np.log(0.5))
 
 
 def test_sure_readings_of_unlabelled_images_join_the_last_training(tiny_dataset_dir):
