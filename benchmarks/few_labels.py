@@ -5,7 +5,8 @@ rest of the training part unlabelled, scored on the same held-out images.
 
 The split holds out `--test-count` images chosen with seed 0 (as `accuracy.py`); each seed
 draws its `--labels` labelled images from the rest, the others are the unlabelled pool.
-`--init BASE` starts every reader from a base model (`captcha-cnn pretrain`).
+`--init BASE` starts every reader from a base model (`captcha-cnn pretrain`); its table is
+`few-labels-NAME-base`.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def main() -> None:
             f"{args.seeds}), the other {len(rest) - args.labels} unlabelled; {len(test)} test "
             f"images, the split of seed 0" + (f"; from the base {args.init}" if args.init else "")
         )
-        write_table(f"few-labels-{name}", table, note + ".")
+        write_table(f"few-labels-{name}" + ("-base" if args.init else ""), table, note + ".")
 
 
 if __name__ == "__main__":
