@@ -143,9 +143,9 @@ def self_train(
     """A reader trained on `labelled` and on the `unlabelled` images it reads surely.
 
     The cleaning and the text extent are chosen by the first training and kept for the
-    others. The reader's
-    `history["self_training"]` has one entry per round: threshold, images taken, and the
-    check's readings at that threshold (how many, how many right).
+    others. The reader's `history["self_training"]` has one entry per round: the threshold
+    (a `relative_scores` value), images taken, and the check's readings at that threshold
+    (how many, how many right).
 
     Raises
     ------
