@@ -220,7 +220,7 @@ def _audit(p: argparse.ArgumentParser) -> None:
         "--quick",
         action="store_true",
         help=f"shorter training ({QUICK_READER.rounds} rounds, {QUICK_READER.epochs}+"
-        f"{QUICK_READER.refine_epochs} epochs) so a whole audit takes minutes",
+        f"{QUICK_READER.refine_epochs} epochs, at least {QUICK_READER.min_steps} steps)",
     )
     p.add_argument(
         "--ablation-budget",
