@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .. import reporting
 from ..data import load_dataset
-from ..evaluation import QUICK_READER, AuditConfig, run_audit
+from ..evaluation import QUICK_READER, QUICK_SELF_TRAINING, AuditConfig, run_audit
 from ..reading import CaptchaReader, ReaderConfig
+from ..training import SelfTraining
 from .common import UsageError, logger
 
 __all__ = ["run_audit_command"]
@@ -31,6 +32,7 @@ def run_audit_command(args: argparse.Namespace) -> int:
         ablation_budget=args.ablation_budget,
         init=CaptchaReader.load(args.init) if args.init else None,
         unlabelled=args.unlabelled,
+        self_training=QUICK_SELF_TRAINING if args.quick else SelfTraining(),
         peers=not args.no_peers,
         seed=args.seed,
     )

@@ -220,7 +220,8 @@ def _audit(p: argparse.ArgumentParser) -> None:
         "--quick",
         action="store_true",
         help=f"shorter training ({QUICK_READER.rounds} rounds, {QUICK_READER.epochs}+"
-        f"{QUICK_READER.refine_epochs} epochs, at least {QUICK_READER.min_steps} steps)",
+        f"{QUICK_READER.refine_epochs} epochs, at least {QUICK_READER.min_steps} steps of "
+        f"{QUICK_READER.batch_size} strips; self-training continues each network)",
     )
     p.add_argument(
         "--ablation-budget",

@@ -3,6 +3,7 @@
 from .audit import (
     ABLATIONS,
     QUICK_READER,
+    QUICK_SELF_TRAINING,
     AuditConfig,
     AuditPoint,
     AuditReport,
@@ -31,6 +32,7 @@ __all__ = [
     "Evaluation",
     "ImageResult",
     "QUICK_READER",
+    "QUICK_SELF_TRAINING",
     "confusion_matrix",
     "coverage_curve",
     "cuts_agree",

@@ -41,6 +41,7 @@ __all__ = [
     "AuditPoint",
     "AuditReport",
     "QUICK_READER",
+    "QUICK_SELF_TRAINING",
     "labels_needed",
     "run_audit",
 ]
@@ -48,8 +49,16 @@ __all__ = [
 # The cleaning steps an audit turns off one at a time.
 ABLATIONS = tuple(OPTIONAL_STEPS)
 
-# A shorter schedule for audits: fewer rounds and epochs, same model and search.
-QUICK_READER = ReaderConfig(rounds=3, epochs=10, refine_epochs=4, min_steps=1000)
+# A shorter schedule for audits: fewer rounds and epochs, same model and search. Batches of 8
+# strips make its step floor about 1.6x cheaper than batches of 16; on captcha_v2 (seeds 0
+# and 1, 25 to 672 labels) the readers read 1.2 points more on average (-1.5 at 100 labels,
+# +4.8 at 50).
+QUICK_READER = ReaderConfig(rounds=3, epochs=10, refine_epochs=4, min_steps=1000, batch_size=8)
+
+# Self-training in quick audits: trainings after the first continue the previous network (on
+# captcha_v2 from 100 labels, 89.6% against 90.8% for fresh trainings over seeds 0 and 1, in
+# half the time).
+QUICK_SELF_TRAINING = SelfTraining(continued=True)
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,8 @@ class AuditConfig:
     unlabelled : bool
         Also self-train every budget (`self_train`, from the base when there is one) with the
         rest of the training part as an unlabelled pool: a third curve. Budgets too small to
-        hold out a check of `self_training.min_check` images are left out of it.
+        hold out a check of `self_training.min_check` images, or with fewer images left over
+        than labelled, are left out of it.
     self_training : SelfTraining
     peers : bool
         Also read the held-out part with every installed off-the-shelf OCR engine
@@ -258,7 +268,8 @@ def _jobs(
     if config.unlabelled:
         check = config.self_training
         smallest = math.ceil(check.min_check / check.check_fraction)
-        jobs += [(b, None, "unlabelled") for b in budgets if smallest <= b < n_train]
+        # A pool smaller than the labels adds little to them and costs the most to read.
+        jobs += [(b, None, "unlabelled") for b in budgets if smallest <= b <= n_train - b]
     if config.ablate:
         jobs += [(ablation_budget, step, "labels") for step in ABLATIONS]
     return jobs

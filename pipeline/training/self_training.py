@@ -10,11 +10,14 @@ labels took `m` at a third of its share, and the next reader, with fewer `m` to 
 read `m` as `n` most of the time it erred. The threshold is the lowest score at which the
 check's readings are right at least `precision` of the time, and the unlabelled readings at or
 above it join the labelled images for the next training. The last training also takes the
-check images.
+check images. With `SelfTraining.continued`, a training after the first starts from the
+previous reader's network, aligned by it, and runs the reader's refine schedule once
+(`continued_config`) instead of a whole training from the start.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ from .train import train_reader
 __all__ = [
     "SelfTraining",
     "confident_threshold",
+    "continued_config",
     "relative_scores",
     "self_train",
     "symbol_log_medians",
@@ -55,12 +59,16 @@ class SelfTraining:
     check_fraction : float
         Labelled images held out as the check (at least `min_check`).
     min_check : int
+    continued : bool
+        Every training after the first continues the previous reader's network for one
+        round of the refine schedule (`continued_config`) instead of training afresh.
     """
 
     rounds: int = 2
     precision: float = 0.98
     check_fraction: float = 0.2
     min_check: int = 10
+    continued: bool = False
 
     def __post_init__(self) -> None:
         if self.rounds < 1 or not 0.0 < self.precision <= 1.0:
@@ -84,6 +92,27 @@ def confident_threshold(confidences: np.ndarray, correct: np.ndarray, precision:
     distinct = np.append(ranked[1:] < ranked[:-1], True)
     ok = np.flatnonzero(accurate & distinct)
     return float(ranked[ok[-1]]) if ok.size else float("inf")
+
+
+def continued_config(config: ReaderConfig) -> ReaderConfig:
+    """The schedule of a training that continues a reader's network: one round of the later
+    rounds' epochs and rate, its step floor and symbol views scaled down alike.
+
+    Examples
+    --------
+    >>> c = continued_config(ReaderConfig(epochs=10, refine_epochs=4, min_steps=1000))
+    >>> c.rounds, c.epochs, c.min_steps, c.class_views, c.learning_rate
+    (1, 4, 400, 600, 0.001)
+    """
+    share = config.refine_epochs / config.epochs
+    return dataclasses.replace(
+        config,
+        rounds=1,
+        epochs=max(1, config.refine_epochs),
+        learning_rate=config.learning_rate * config.refine_rate,
+        min_steps=round(config.min_steps * share),
+        class_views=round(config.class_views * share),
+    )
 
 
 def symbol_log_medians(
@@ -162,11 +191,14 @@ def self_train(
             f"{settings.min_check} for self-training",
         )
 
-    def train(data: Dataset, with_config: ReaderConfig) -> CaptchaReader:
-        return train_reader(data, with_config, init=init, progress=progress, log=log)
+    def train(
+        data: Dataset, with_config: ReaderConfig, start: CaptchaReader | None
+    ) -> CaptchaReader:
+        return train_reader(data, with_config, init=start, progress=progress, log=log)
 
-    reader = train(fit, config)
+    reader = train(fit, config, init)
     config = with_cleaning(config, reader.config.segment.clean, reader.config.segment.strip)
+    later = continued_config(config) if settings.continued else config
     paths = [Path(p) for p in unlabelled]
     rounds: list[dict[str, float | None]] = []
     taken = Dataset([], [])
@@ -183,7 +215,7 @@ def self_train(
         last = round_no == settings.rounds - 1 or len(found) <= len(taken)
         taken = found
         data = _joined(fit, check, taken) if last else _joined(fit, taken)
-        reader = train(data, config)
+        reader = train(data, later, reader if settings.continued else init)
         if last:
             break
     reader.history["self_training"] = rounds

@@ -111,3 +111,11 @@ def test_the_summary_says_when_no_engine_is_installed(tmp_path, tiny_dataset_dir
         log=lambda _m: None,
     )
     assert off.zero_label is None
+
+
+def test_self_trained_budgets_need_a_check_and_a_pool_as_large_as_the_labels():
+    config = AuditConfig(unlabelled=True, ablate=False)
+    kinds = [(labels, kind) for labels, _, kind in audit._jobs(config, [25, 50, 336, 400], 0, 672)]
+    # 25 labels hold out only 5 for the check (10 needed); 400 leave a pool of 272.
+    assert [labels for labels, kind in kinds if kind == "unlabelled"] == [50, 336]
+    assert [labels for labels, kind in kinds if kind == "labels"] == [25, 50, 336, 400]

@@ -99,3 +99,23 @@ def test_self_training_keeps_the_text_extent_its_first_training_chose(tmp_path):
         log=lambda _m: None,
     )
     assert reader.config.segment.strip.tall_fraction == TINY_READER.cleaning.tall_fraction
+
+
+def test_continued_self_training_refines_the_previous_network_once(tiny_dataset_dir):
+    dataset = load_dataset(tiny_dataset_dir)
+    messages = []
+    config = dataclasses.replace(TINY_READER, rounds=2, epochs=8, refine_epochs=3)
+    reader = self_train(
+        dataset.subset(range(36)),
+        dataset.subset(range(36, 60)).paths,
+        config,
+        settings=SelfTraining(rounds=1, precision=0.9, min_check=5, continued=True),
+        progress=False,
+        log=messages.append,
+    )
+    # The first training runs both rounds from scratch; the last one starts from its network
+    # and runs a single round of the refine epochs.
+    assert sum("started from the base model" in m for m in messages) == 1
+    assert len(reader.history["rounds"]) == 1
+    assert [e["epoch"] for e in reader.history["epochs"]] == [0, 1, 2]
+    assert reader.config.rounds == 1 and reader.config.learning_rate < config.learning_rate
