@@ -243,6 +243,8 @@ def run_audit(
             "rounds": config.reader.rounds,
             "epochs": config.reader.epochs,
             "refine_epochs": config.reader.refine_epochs,
+            "batch_size": config.reader.batch_size,
+            "continued_self_training": config.self_training.continued,
             "ablation_budget": ablation_budget,
             "cleaning": dataclasses.asdict(chosen.segment.clean),
         },

@@ -56,6 +56,8 @@ def test_tiny_audit_writes_report_curve_and_summary(
     assert all(p.pretrained for p in report.pretrained_curve)
     # Self-training needs a check of 4 (a fifth): 20 labels, not 8; 45 leaves no pool.
     assert [p.labels for p in report.unlabelled_curve] == [20]
+    assert report.settings["batch_size"] == TINY_READER.batch_size
+    assert report.settings["continued_self_training"] is False
     assert all(p.unlabelled and p.pretrained for p in report.unlabelled_curve)
     # The cleaning and the text extent are chosen once, on the training part.
     assert messages[0].startswith("cleaning without median denoising and line removal")
