@@ -25,7 +25,8 @@ if TYPE_CHECKING:
         save_network,
     )
     from .networks import NETWORKS, build_network
-    from .onnx_runtime import OnnxClassifier, sharing_cores
+    from .onnx_runtime import OnnxClassifier, OnnxForward, sharing_cores, to_onnx
+    from .quantize import int8_graph
     from .strip_net import WindowSample
     from .train import fit_windows, set_random_seed
     from .transfer import transfer_weights
@@ -54,6 +55,9 @@ __getattr__ = lazy_exports(
         "transfer_weights": ".transfer",
         "RUNTIMES": ".loading",
         "OnnxClassifier": ".onnx_runtime",
+        "OnnxForward": ".onnx_runtime",
+        "to_onnx": ".onnx_runtime",
+        "int8_graph": ".quantize",
         "sharing_cores": ".onnx_runtime",
         "WindowClassifier": ".window_classifier",
         "load_classifier": ".loading",
@@ -68,6 +72,7 @@ __all__ = [
     "ModelFileError",
     "NETWORKS",
     "OnnxClassifier",
+    "OnnxForward",
     "RUNTIMES",
     "StripBatches",
     "TrainConfig",
@@ -78,6 +83,7 @@ __all__ = [
     "bad_windows",
     "build_network",
     "fit_windows",
+    "int8_graph",
     "load_classifier",
     "load_model_file",
     "load_network",
@@ -88,5 +94,6 @@ __all__ = [
     "set_random_seed",
     "sharing_cores",
     "training_windows",
+    "to_onnx",
     "transfer_weights",
 ]

@@ -9,7 +9,7 @@ from .config import WindowSpec
 from .errors import ModelFileError
 from .model_file import read_attachment, read_metadata
 from .networks import NETWORKS
-from .onnx_runtime import ONNX_NAME, OnnxClassifier, OnnxForward, to_onnx
+from .onnx_runtime import ONNX_INT8_NAME, ONNX_NAME, OnnxClassifier, OnnxForward, to_onnx
 
 if TYPE_CHECKING:
     from .window_classifier import WindowClassifier
@@ -21,7 +21,11 @@ RUNTIMES = ("onnxruntime", "tensorflow")
 
 
 def load_classifier(
-    path: str | os.PathLike[str], *, runtime: str = "onnxruntime", threads: int = 0
+    path: str | os.PathLike[str],
+    *,
+    runtime: str = "onnxruntime",
+    threads: int = 0,
+    int8: bool = True,
 ) -> tuple[OnnxClassifier | WindowClassifier, dict[str, Any]]:
     """Load the classifier of a model file and the file's full metadata.
 
@@ -29,6 +33,8 @@ def load_classifier(
     TensorFlow (a file saved without a graph is converted now, which does); "tensorflow"
     loads the Keras classifier, as training from it needs. Both give the same probabilities
     within 1e-6. `threads` is ONNX Runtime's thread count for one call (0: one per core).
+    With `int8`, ONNX Runtime runs the file's 8-bit integer graph where it has one (training
+    keeps one where it reads the training captchas as well as the float network).
 
     Raises
     ------
@@ -38,9 +44,12 @@ def load_classifier(
     if runtime not in RUNTIMES:
         raise ValueError(f"runtime={runtime!r} is unknown; valid names: {list(RUNTIMES)}")
     meta, fields = _described(path)
-    graph = read_attachment(path, ONNX_NAME) if runtime == "onnxruntime" else None
-    if graph is not None:
-        return OnnxClassifier(path, graph, *fields, threads=threads), meta
+    if runtime == "onnxruntime":
+        quantized = read_attachment(path, ONNX_INT8_NAME) if int8 else None
+        graph = quantized or read_attachment(path, ONNX_NAME)
+        if graph is not None:
+            onnx = OnnxClassifier(path, graph, *fields, threads=threads, int8=bool(quantized))
+            return onnx, meta
     classifier = _keras_classifier(path, fields)
     if runtime == "onnxruntime":  # a file saved before graphs were attached
         graph = to_onnx(classifier.model, classifier.input_specs)

@@ -28,10 +28,20 @@ if TYPE_CHECKING:
     from ._tf import keras, tf
     from .window_classifier import WindowClassifier
 
-__all__ = ["ONNX_NAME", "OnnxClassifier", "OnnxForward", "sharing_cores", "to_onnx"]
+__all__ = [
+    "ONNX_INT8_NAME",
+    "ONNX_NAME",
+    "OnnxClassifier",
+    "OnnxForward",
+    "sharing_cores",
+    "to_onnx",
+]
 
 #: The attachment of a model file that holds its network as an ONNX graph.
 ONNX_NAME = "network.onnx"
+#: The attachment that holds the network in 8-bit integers (`classifier.int8_graph`), where
+#: training found that it reads as well.
+ONNX_INT8_NAME = "network-int8.onnx"
 _OPSET = 17
 _CALLER = threading.local()  # `sharing` is set inside `sharing_cores` blocks of a thread
 
@@ -123,6 +133,9 @@ class OnnxClassifier(WindowScoring):
         As in `WindowClassifier`.
     threads : int
         ONNX Runtime's threads for one call; 0 is one per core.
+    int8 : bool
+        `graph` is the file's 8-bit integer graph (its scores then differ slightly from the
+        Keras network's).
 
     Raises
     ------
@@ -140,8 +153,9 @@ class OnnxClassifier(WindowScoring):
         reject: bool,
         *,
         threads: int = 0,
+        int8: bool = False,
     ) -> None:
-        self.path = Path(path)
+        self.path, self.int8 = Path(path), int8
         self.alphabet, self.spec, self.network, self.reject = alphabet, spec, network, reject
         try:
             self.forward = OnnxForward(graph, threads=threads)
@@ -170,5 +184,5 @@ class OnnxClassifier(WindowScoring):
         return self.keras_classifier.model
 
     def save(self, path: str | os.PathLike[str], extra: dict[str, Any] | None = None) -> None:
-        """Write the model file as `WindowClassifier.save` does."""
+        """Write the model file as `WindowClassifier.save` does (without an 8-bit graph)."""
         self.keras_classifier.save(path, extra)

@@ -15,7 +15,7 @@ from ._tf import keras, tf
 from .config import ModelConfig, WindowSpec
 from .model_file import save_model_file
 from .networks import build_network
-from .onnx_runtime import ONNX_NAME, to_onnx
+from .onnx_runtime import ONNX_INT8_NAME, ONNX_NAME, to_onnx
 from .window_scoring import WindowScoring
 
 __all__ = ["WindowClassifier"]
@@ -45,6 +45,9 @@ class WindowClassifier(WindowScoring):
         A faster runner of the same network (`load_classifier` sets an ONNX Runtime one
         for files saved without a graph); by default the Keras model's TensorFlow graph.
         Set it to None after changing the model's weights.
+    int8 : bytes, optional
+        The network as an 8-bit integer ONNX graph (`int8_graph`), saved beside the float one
+        for reading; set it to None after changing the model's weights.
     """
 
     model: keras.Model
@@ -53,6 +56,7 @@ class WindowClassifier(WindowScoring):
     network: str
     reject: bool = False
     forward: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+    int8: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.model.output_shape[-1] != self.n_outputs:
@@ -83,8 +87,8 @@ class WindowClassifier(WindowScoring):
         return (self.forward or self._graph)(board, windows)
 
     def save(self, path: str | os.PathLike[str], extra: dict[str, Any] | None = None) -> None:
-        """Write the model file (atomic): the network, converted for ONNX Runtime too, its
-        metadata and `extra` metadata beside it."""
+        """Write the model file (atomic): the network, converted for ONNX Runtime too (and in
+        8-bit integers where `int8` is set), its metadata and `extra` metadata beside it."""
         meta = {
             "network": self.network,
             "window": dataclasses.asdict(self.spec),
@@ -92,4 +96,7 @@ class WindowClassifier(WindowScoring):
             "reject": self.reject,
             **(extra or {}),
         }
-        save_model_file(path, self.model, meta, {ONNX_NAME: to_onnx(self.model, self.input_specs)})
+        graphs = {ONNX_NAME: to_onnx(self.model, self.input_specs)}
+        if self.int8 is not None:
+            graphs[ONNX_INT8_NAME] = self.int8
+        save_model_file(path, self.model, meta, graphs)

@@ -3,7 +3,7 @@ the batching shared by the Keras classifier and the TensorFlow-free ONNX one."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import cv2
 import numpy as np
@@ -78,20 +78,33 @@ class WindowScoring:
         counts = np.array([len(w) for w in windows], int)
         offsets = np.concatenate([[0], np.cumsum(counts)])
         out = np.zeros((offsets[-1], self.n_outputs), np.float32)
-        # Strips of similar width share a pass, so little of it is padding.
+        for part, board, wins in self.batches(strips, windows):
+            proba = self._run(board, wins)
+            for row, n in enumerate(part):
+                out[offsets[n] : offsets[n + 1]] = proba[row, : counts[n]]
+        return out
+
+    def batches(
+        self, strips: Sequence[np.ndarray], windows: Sequence[np.ndarray]
+    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+        """The network's inputs for windows of strips (as `window_proba` takes them): for each
+        forward pass, the strips' indices, their board (B, height, W, channels) padded with
+        zeros, and their windows (B, N, 2), float32, padded with empty windows.
+
+        Strips of similar width share a pass, so little of it is padding.
+        """
+        height, channels = self.spec.height, self.spec.channels
+        counts = np.array([len(w) for w in windows], int)
         order = [n for n in np.argsort([s.shape[1] for s in strips], kind="stable") if counts[n]]
         for lo in range(0, len(order), _CHUNK):
-            part = order[lo : lo + _CHUNK]
+            part = [int(n) for n in order[lo : lo + _CHUNK]]
             width = padded_width(max(strips[n].shape[1] for n in part), self.spec.context)
             board = np.zeros((len(part), height, width, channels), np.float32)
             wins = np.zeros((len(part), counts[part].max(), 2), np.float32)
             for row, n in enumerate(part):
                 board[row, :, : strips[n].shape[1]] = strips[n]
                 wins[row, : counts[n]] = windows[n]
-            proba = self._run(board, wins)
-            for row, n in enumerate(part):
-                out[offsets[n] : offsets[n + 1]] = proba[row, : counts[n]]
-        return out
+            yield part, board, wins
 
     def predict(self, glyphs: Sequence[np.ndarray]) -> tuple[list[str], np.ndarray]:
         """Characters and confidences of pre-cut glyphs (ink-high arrays of any size).

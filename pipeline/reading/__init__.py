@@ -5,7 +5,7 @@ from .decode import Decoded, align, decode, decode_batch, length_log_prior
 from .images import ImageInput, prepare_batch, prepare_images
 from .learned import Learned
 from .reader import CaptchaReader, Reading
-from .scores import WindowScores, allowed_union, score_windows
+from .scores import WindowScores, allowed_union, score_windows, window_inputs
 from .widths import WidthModel
 
 __all__ = [
@@ -28,4 +28,5 @@ __all__ = [
     "prepare_batch",
     "prepare_images",
     "score_windows",
+    "window_inputs",
 ]

@@ -202,17 +202,25 @@ class CaptchaReader:
 
     @classmethod
     def load(
-        cls, path: str | os.PathLike[str], *, runtime: str = "onnxruntime", threads: int = 0
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        runtime: str = "onnxruntime",
+        threads: int = 0,
+        int8: bool = True,
     ) -> CaptchaReader:
-        """Load a reader written by `save` (`runtime`, `threads`: see
-        `classifier.load_classifier`; the default reads without importing TensorFlow).
+        """Load a reader written by `save` (`runtime`, `threads`, `int8`: see
+        `classifier.load_classifier`; the default reads without importing TensorFlow, with
+        the 8-bit network where training kept one).
 
         Raises
         ------
         ModelFileError
             A missing, damaged or foreign file, or a classifier without a reader.
         """
-        classifier, meta = classifiers.load_classifier(path, runtime=runtime, threads=threads)
+        classifier, meta = classifiers.load_classifier(
+            path, runtime=runtime, threads=threads, int8=int8
+        )
         if meta.get("kind") != _KIND:
             raise ModelFileError(path, "a glyph classifier, not a whole-captcha reader")
         try:

@@ -14,7 +14,7 @@ from charseg import Prepared, WidthBounds, allowed_windows, ink_extents
 if TYPE_CHECKING:
     from classifier.window_scoring import WindowScoring
 
-__all__ = ["WindowScores", "allowed_union", "score_windows"]
+__all__ = ["WindowScores", "allowed_union", "score_windows", "window_inputs"]
 
 _EPS = 1e-7
 
@@ -60,6 +60,26 @@ def allowed_union(prepared: Prepared, lengths: Sequence[int], bounds: WidthBound
     return i, j, rel
 
 
+def window_inputs(
+    prepared: Sequence[Prepared], lengths: Sequence[Sequence[int]], bounds: WidthBounds
+) -> tuple[list[np.ndarray], list[np.ndarray], list[tuple[np.ndarray, np.ndarray, dict]]]:
+    """What the network reads of images: the strips of the images with ink, each one's
+    allowed windows tightened to their ink (n, 2), and per image the windows' cut indices
+    and relative widths (`allowed_union`; none for an image without ink)."""
+    specs = []
+    strips, windows = [], []
+    for prep, ks in zip(prepared, lengths, strict=True):
+        if prep.strip.empty:
+            specs.append((np.zeros(0, int), np.zeros(0, int), {k: np.zeros(0) for k in ks}))
+            continue
+        i, j, rel = allowed_union(prep, ks, bounds)
+        strips.append(prep.strip.channels)
+        lo, hi = ink_extents(prep.strip.profile, prep.candidates[i], prep.candidates[j])
+        windows.append(np.stack([lo, hi], axis=1))
+        specs.append((i, j, rel))
+    return strips, windows, specs
+
+
 def score_windows(
     classifier: WindowScoring,
     prepared: Sequence[Prepared],
@@ -79,17 +99,7 @@ def score_windows(
     bounds : WidthBounds
         Relative width bounds of a window.
     """
-    specs = []
-    strips, windows = [], []
-    for prep, ks in zip(prepared, lengths, strict=True):
-        if prep.strip.empty:
-            specs.append((np.zeros(0, int), np.zeros(0, int), {k: np.zeros(0) for k in ks}))
-            continue
-        i, j, rel = allowed_union(prep, ks, bounds)
-        strips.append(prep.strip.channels)
-        lo, hi = ink_extents(prep.strip.profile, prep.candidates[i], prep.candidates[j])
-        windows.append(np.stack([lo, hi], axis=1))
-        specs.append((i, j, rel))
+    strips, windows, specs = window_inputs(prepared, lengths, bounds)
     proba = classifier.window_proba(strips, windows)
     log_proba = np.log(proba[:, : len(classifier.alphabet)] + _EPS)
     log_reject = np.log(proba[:, -1] + _EPS) if classifier.reject else None

@@ -16,6 +16,7 @@ from ..reading import CaptchaReader, Learned, ReaderConfig, prepare_images
 from .calibration import choose_decode_weight, decode_texts
 from .checkpoint import Checkpoint, CheckpointError, fingerprint
 from .cleaning import choose_cleaning, choose_extent, with_cleaning
+from .precision import choose_int8
 from .rounds import TrainingResult, run_rounds
 
 __all__ = ["train_reader"]
@@ -86,10 +87,21 @@ def train_reader(
     )
     lengths = dict(dataset.lengths)
     weight = _decode_weight(result, prepared, dataset.labels, lengths, config, progress, log)
+    precision = choose_int8(
+        result.classifier,
+        prepared,
+        dataset.labels,
+        lengths,
+        result.widths,
+        result.bounds,
+        weight,
+        log=log,
+    )
     history = {
         "rounds": [dataclasses.asdict(r) for r in result.reports],
         "epochs": result.epochs,
         "cleaning": {k: v for k, v in cleaning.items() if k not in ("settings", "strip")},
+        "precision": precision,
     }
     learned = Learned(lengths, result.widths, result.bounds, weight)
     return CaptchaReader(result.classifier, config, learned, history)

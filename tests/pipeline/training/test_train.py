@@ -4,7 +4,7 @@ import shutil
 import numpy as np
 from PIL import Image
 
-from pipeline import load_dataset, train_reader
+from pipeline import CaptchaReader, load_dataset, train_reader
 from tests.conftest import TINY_READER
 
 QUICK = dataclasses.replace(TINY_READER, rounds=1, epochs=2)
@@ -37,3 +37,12 @@ def test_training_ends_once_the_alignment_settles(tiny_dataset_dir):
     assert len(rounds) < config.rounds
     assert all(r["changed"] > limit for r in rounds[:-1]) and rounds[-1]["changed"] <= limit
     assert any("cuts moved (beyond the jitter) in" in m for m in messages)
+
+
+def test_training_keeps_the_int8_network_only_where_it_reads_as_well(tiny_reader, tiny_model_file):
+    precision = tiny_reader.history["precision"]
+    assert precision["sample"] > 0
+    assert precision["int8"] == (precision["right_int8"] >= precision["right_float"])
+    loaded = CaptchaReader.load(tiny_model_file)
+    assert loaded.classifier.int8 == precision["int8"]
+    assert (tiny_reader.classifier.int8 is not None) == precision["int8"]
