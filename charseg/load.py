@@ -6,11 +6,11 @@ import os
 import warnings
 from pathlib import Path
 
-import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from .errors import ImageLoadError
+from .fast_decode import decode_common, header_size, over_white
 
 __all__ = ["load_image", "load_pixels", "MAX_PIXELS"]
 
@@ -79,6 +79,10 @@ def _read(path: Path, max_pixels: int, *, as_float: bool) -> np.ndarray:
         raise ImageLoadError(path, "no such file")
     if path.stat().st_size == 0:
         raise ImageLoadError(path, "file is empty (0 bytes)")
+    if not as_float:
+        out = _common_file(path, max_pixels)
+        if out is not None:
+            return out
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -94,15 +98,12 @@ def _read(path: Path, max_pixels: int, *, as_float: bool) -> np.ndarray:
                     out = _to_rgb(im)
                 elif im.mode in _DIRECT:
                     out = np.asarray(im)
-                elif not _needs_float(im):
+                elif _has_alpha(im):
+                    out = over_white(np.asarray(im.convert("RGBA")))
+                elif im.mode not in _SCALED:
                     out = np.asarray(im.convert("RGB"))  # palette, CMYK, bilevel: 8-bit already
                 else:
-                    composited = _opaque_or_clear(im)
-                    out = (
-                        composited
-                        if composited is not None
-                        else np.clip(_to_rgb(im) * 255.0 + 0.5, 0, 255).astype(np.uint8)
-                    )
+                    out = np.clip(_to_rgb(im) * 255.0 + 0.5, 0, 255).astype(np.uint8)
     except ImageLoadError:
         raise
     except UnidentifiedImageError:
@@ -116,24 +117,21 @@ def _read(path: Path, max_pixels: int, *, as_float: bool) -> np.ndarray:
     return out
 
 
-def _needs_float(im: Image.Image) -> bool:
-    """Whether `im` must go through `_to_rgb`'s float RGB (rescaled 16-bit or float pixels,
-    or transparency composited over white) to be quantized to 8 bits."""
-    return im.mode in _SCALED or _has_alpha(im)
-
-
-def _opaque_or_clear(im: Image.Image) -> np.ndarray | None:
-    """8-bit RGB over white of an image with transparency whose every pixel is either opaque or
-    clear (a palette's transparent colour), without going through floats; None when some pixel
-    is partly transparent or the mode has no alpha."""
-    if not _has_alpha(im):
-        return None
-    *rgb, alpha = cv2.split(np.asarray(im.convert("RGBA")))
-    if cv2.countNonZero(cv2.inRange(alpha, 1, 254)):
-        return None
-    # Opaque pixels keep their colour, clear ones turn white (channels are split because
-    # numpy is slow on a 4-channel array's strided planes).
-    return cv2.bitwise_or(cv2.merge(rgb), cv2.merge([cv2.bitwise_not(alpha)] * 3))
+def _common_file(path: Path, max_pixels: int) -> np.ndarray | None:
+    """The 8-bit pixels of a file `decode_common` decodes (most captchas), None for others."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ImageLoadError(path, f"cannot be read ({err.strerror})") from None
+    size = header_size(data)
+    if size is not None and size[0] * size[1] > max_pixels:
+        raise ImageLoadError(
+            path, f"image is {size[0]}x{size[1]}, larger than the {max_pixels} pixel limit"
+        )
+    out = decode_common(data)
+    if out is not None and min(out.shape[:2]) < 2:
+        raise ImageLoadError(path, f"image is {out.shape[1]}x{out.shape[0]} pixels, too small")
+    return out
 
 
 def _has_alpha(im: Image.Image) -> bool:

@@ -3,6 +3,7 @@ import pytest
 from PIL import Image
 
 from charseg import ImageLoadError, load_image, load_pixels
+from charseg.fast_decode import decode_common, header_size
 
 
 @pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P", "LA", "I;16", "CMYK", "1"])
@@ -91,3 +92,50 @@ def test_missing_tiny_and_huge(tmp_path):
     Image.new("L", (300, 300)).save(tmp_path / "big.png")
     with pytest.raises(ImageLoadError, match="pixel limit"):
         load_image(tmp_path / "big.png", max_pixels=1000)
+
+
+def _captcha_like(mode: str) -> Image.Image:
+    rng = np.random.default_rng(1)
+    rgb = rng.integers(0, 255, (24, 40, 3), np.uint8)
+    rgb[6:18, 8:30] = (20, 40, 200)
+    return Image.fromarray(rgb).convert(mode)
+
+
+@pytest.mark.parametrize(
+    ("mode", "name", "options", "decoded_by_opencv"),
+    [
+        ("L", "g.jpg", {}, True),
+        ("RGB", "c.jpg", {}, True),
+        ("RGB", "p.jpg", {"progressive": True}, True),
+        ("RGB", "t.png", {"transparency": (20, 40, 200)}, False),  # Pillow ignores it
+        ("L", "g16.png", {"bits": 16}, False),
+    ],
+)
+def test_common_files_decode_to_the_pixels_pillow_gives(
+    tmp_path, mode, name, options, decoded_by_opencv
+):
+    path = tmp_path / name
+    if options.pop("bits", 8) == 16:
+        Image.fromarray(np.full((24, 40), 40000, np.uint16)).save(path)
+        mode = "RGB"  # Pillow's 16-bit gray is rescaled to 8-bit RGB
+    else:
+        _captcha_like(mode).save(path, **options)
+    with Image.open(path) as im:
+        expected = np.asarray(im.convert(mode))
+    assert header_size(path.read_bytes()) == (40, 24)
+    assert (decode_common(path.read_bytes()) is not None) == decoded_by_opencv
+    pixels = load_pixels(path)
+    if name == "g16.png":
+        expected = np.full((24, 40, 3), 156, np.uint8)  # 40000 / 65535 of 255, rounded
+    assert np.array_equal(pixels, expected)
+
+
+def test_jpeg_size_limit_and_truncation_are_checked_before_decoding(tmp_path):
+    _captcha_like("RGB").save(tmp_path / "c.jpg")
+    with pytest.raises(ImageLoadError, match="pixel limit"):
+        load_pixels(tmp_path / "c.jpg", max_pixels=100)
+    data = (tmp_path / "c.jpg").read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(data[: len(data) // 2])
+    assert decode_common((tmp_path / "cut.jpg").read_bytes()) is None
+    with pytest.raises(ImageLoadError, match="cut.jpg"):
+        load_pixels(tmp_path / "cut.jpg")
