@@ -5,6 +5,7 @@ from .alignment import align_all, count_changed, learn_bounds, learn_widths, rel
 from .calibration import choose_decode_weight, decode_texts
 from .checkpoint import Checkpoint, CheckpointError, TrainingState, fingerprint
 from .cleaning import choose_cleaning, choose_extent, with_cleaning
+from .precision import choose_int8
 from .pretrain import DEFAULT_ALPHABET, PRETRAIN_STYLES, pretrain, synthetic_corpus
 from .rounds import RoundReport, TrainingResult, round_epochs, run_rounds
 from .self_training import (
@@ -28,6 +29,7 @@ __all__ = [
     "align_all",
     "choose_cleaning",
     "choose_extent",
+    "choose_int8",
     "confident_threshold",
     "choose_decode_weight",
     "count_changed",
