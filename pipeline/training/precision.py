@@ -48,11 +48,16 @@ def choose_int8(
     truth = [labels[n] for n in picked]
     strips, windows, _ = window_inputs(part, [sorted(lengths)] * len(part), bounds)
     calibration = [(board, wins) for _, board, wins in classifier.batches(strips, windows)]
-    graph = classifiers.int8_graph(
-        classifiers.to_onnx(classifier.model, classifier.input_specs), calibration
-    )
+    try:
+        graph = classifiers.int8_graph(
+            classifiers.to_onnx(classifier.model, classifier.input_specs), calibration
+        )
+        quantized = classifiers.OnnxForward(graph)
+    except Exception as err:  # the quantizer's own errors: reading in floats loses nothing
+        log(f"network for reading: float (quantizing it failed: {err.__class__.__name__}: {err})")
+        return {"int8": False, "sample": len(part), "right_float": None, "right_int8": None}
     right = {}
-    for name, forward in (("float", None), ("int8", classifiers.OnnxForward(graph))):
+    for name, forward in (("float", None), ("int8", quantized)):
         classifier.forward = forward
         texts = decode_texts(classifier, part, lengths, widths, bounds, [width_weight])
         right[name] = sum(t == y for t, y in zip(texts[width_weight], truth, strict=True))

@@ -4,6 +4,7 @@ import shutil
 import numpy as np
 from PIL import Image
 
+import classifier
 from pipeline import CaptchaReader, load_dataset, train_reader
 from tests.conftest import TINY_READER
 
@@ -46,3 +47,18 @@ def test_training_keeps_the_int8_network_only_where_it_reads_as_well(tiny_reader
     loaded = CaptchaReader.load(tiny_model_file)
     assert loaded.classifier.int8 == precision["int8"]
     assert (tiny_reader.classifier.int8 is not None) == precision["int8"]
+
+
+def test_a_failed_quantization_leaves_the_float_network_with_one_line(
+    tiny_dataset_dir, monkeypatch
+):
+    def fail(graph, inputs):
+        raise RuntimeError("no kernel")
+
+    monkeypatch.setattr(classifier, "int8_graph", fail)
+    messages: list[str] = []
+    reader = train_reader(
+        load_dataset(tiny_dataset_dir), QUICK, progress=False, log=messages.append
+    )
+    assert reader.history["precision"]["int8"] is False and reader.classifier.int8 is None
+    assert [m for m in messages if "quantizing it failed: RuntimeError: no kernel" in m]
