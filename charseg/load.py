@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from pathlib import Path
@@ -79,14 +80,16 @@ def _read(path: Path, max_pixels: int, *, as_float: bool) -> np.ndarray:
         raise ImageLoadError(path, "no such file")
     if path.stat().st_size == 0:
         raise ImageLoadError(path, "file is empty (0 bytes)")
+    source: Path | io.BytesIO = path
     if not as_float:
-        out = _common_file(path, max_pixels)
+        data, out = _common_file(path, max_pixels)
         if out is not None:
             return out
+        source = io.BytesIO(data)  # Pillow decodes the bytes already read
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with Image.open(path) as im:
+            with Image.open(source) as im:
                 width, height = im.size
                 if width * height > max_pixels:
                     raise ImageLoadError(
@@ -117,8 +120,9 @@ def _read(path: Path, max_pixels: int, *, as_float: bool) -> np.ndarray:
     return out
 
 
-def _common_file(path: Path, max_pixels: int) -> np.ndarray | None:
-    """The 8-bit pixels of a file `decode_common` decodes (most captchas), None for others."""
+def _common_file(path: Path, max_pixels: int) -> tuple[bytes, np.ndarray | None]:
+    """A file's bytes, and its 8-bit pixels where `decode_common` decodes it (most captchas;
+    None for others)."""
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -131,7 +135,7 @@ def _common_file(path: Path, max_pixels: int) -> np.ndarray | None:
     out = decode_common(data)
     if out is not None and min(out.shape[:2]) < 2:
         raise ImageLoadError(path, f"image is {out.shape[1]}x{out.shape[0]} pixels, too small")
-    return out
+    return data, out
 
 
 def _has_alpha(im: Image.Image) -> bool:

@@ -1,8 +1,8 @@
 """Window networks in 8-bit integers for reading: weights per output channel and activations
 quantized by ONNX Runtime, their ranges calibrated on inputs the network reads in use.
 
-On two cores the strip network's convolutions take about 0.7 of their float time this way
-(captcha_v2 and mnwato_cat4, one thread); training checks that the quantized network reads
+On one thread of a CPU with AVX-512 VNNI the strip network then takes 0.70-0.76 of its float
+time (captcha_v2 and mnwato_cat4); training checks that the quantized network reads
 its training captchas as well before a model file keeps it (`pipeline.train_reader`).
 """
 

@@ -24,6 +24,7 @@ def choose_int8(
     classifier: WindowClassifier,
     prepared: Sequence[Prepared],
     labels: Sequence[str],
+    texts: Sequence[str],
     lengths: Mapping[int, int],
     widths: WidthModel,
     bounds: WidthBounds,
@@ -34,7 +35,8 @@ def choose_int8(
 ) -> dict[str, Any]:
     """Quantize the network to 8-bit integers (`classifier.int8_graph`), calibrated on up to
     `sample` training images spread over the set, and keep it where it reads at least as
-    many of them right as the float network: `classifier.int8` is then set (saved with the
+    many of them right as the float network did (`texts`, its readings of every image under
+    `width_weight`): `classifier.int8` is then set (saved with the
     model) and `classifier.forward` runs it, so the reader reads as its file will.
 
     Returns
@@ -56,14 +58,15 @@ def choose_int8(
     except Exception as err:  # the quantizer's own errors: reading in floats loses nothing
         log(f"network for reading: float (quantizing it failed: {err.__class__.__name__}: {err})")
         return {"int8": False, "sample": len(part), "right_float": None, "right_int8": None}
-    right = {}
-    for name, forward in (("float", None), ("int8", quantized)):
-        classifier.forward = forward
-        texts = decode_texts(classifier, part, lengths, widths, bounds, [width_weight])
-        right[name] = sum(t == y for t, y in zip(texts[width_weight], truth, strict=True))
+    classifier.forward = quantized
+    read = decode_texts(classifier, part, lengths, widths, bounds, [width_weight])[width_weight]
+    right = {
+        "float": sum(texts[n] == labels[n] for n in picked),
+        "int8": sum(t == y for t, y in zip(read, truth, strict=True)),
+    }
     keep = right["int8"] >= right["float"]
     classifier.int8 = graph if keep else None
-    classifier.forward = forward if keep else None  # reads as its saved file will
+    classifier.forward = quantized if keep else None  # reads as its saved file will
     log(
         f"network for reading: {'8-bit integers' if keep else 'float'} (of {len(part)} "
         f"training captchas the 8-bit network reads {right['int8']} right, the float one "

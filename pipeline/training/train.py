@@ -86,11 +86,12 @@ def train_reader(
         init=init.classifier if init is not None else None,
     )
     lengths = dict(dataset.lengths)
-    weight = _decode_weight(result, prepared, dataset.labels, lengths, config, progress, log)
+    weight, texts = _decode_weight(result, prepared, dataset.labels, lengths, config, progress, log)
     precision = choose_int8(
         result.classifier,
         prepared,
         dataset.labels,
+        texts,
         lengths,
         result.widths,
         result.bounds,
@@ -178,8 +179,9 @@ def _decode_weight(
     config: ReaderConfig,
     progress: bool,
     log: Callable[[str], None],
-) -> float:
-    """The width-prior weight that reads the training captchas best (`choose_decode_weight`)."""
+) -> tuple[float, list[str]]:
+    """The width-prior weight that reads the training captchas best (`choose_decode_weight`)
+    and the training captchas' readings under it."""
     texts = decode_texts(
         result.classifier,
         prepared,
@@ -195,7 +197,7 @@ def _decode_weight(
         + ", ".join(f"{w:g}: {a:.1%}" for w, a in tried.items())
         + ")"
     )
-    return weight
+    return weight, texts[weight]
 
 
 def _with_network_of(config: ReaderConfig, base: ReaderConfig) -> ReaderConfig:
