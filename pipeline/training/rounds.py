@@ -170,8 +170,17 @@ class _Run:
         place the label; checkpoint the start."""
         if init is not None:
             mapped = classifiers.transfer_weights(init, self.classifier)
-            n = len(self.classifier.alphabet)
-            self.log(f"started from the base model: {len(mapped)} of {n} symbols mapped")
+            alphabet = self.classifier.alphabet
+            new = "".join(c for c in alphabet if c not in mapped)
+            self.log(
+                f"started from the base model: {len(mapped)} of {len(alphabet)} symbols mapped"
+                + (
+                    f"; {new!r} start untrained (a base pretrained with an --alphabet that "
+                    "holds them would cover them)"
+                    if new
+                    else ""
+                )
+            )
             cuts = self._align()
             # Where the base cannot place a label (new symbols), the projection's cuts stay.
             self.state.cuts = [

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline import load_dataset, train_reader
+from pipeline import Dataset, load_dataset, train_reader
 from pipeline.cli import main
 from pipeline.training import PRETRAIN_STYLES, synthetic_corpus
 from tests.conftest import TINY_READER
@@ -18,6 +18,19 @@ def test_fine_tuning_from_a_base_reader(tiny_reader, tiny_dataset_dir):
     assert reader.config.model == tiny_reader.config.model
     texts = [r.text for r in reader.read(dataset.paths[:8])]
     assert sum(t == label for t, label in zip(texts, dataset.labels[:8], strict=True)) >= 2
+
+
+def test_fine_tuning_names_the_symbols_the_base_lacks(tiny_reader, tiny_dataset_dir):
+    dataset = load_dataset(tiny_dataset_dir).subset(range(12))
+    labels = [label[0].upper() + label[1:] for label in dataset.labels]
+    renamed = Dataset(dataset.paths, labels)
+    new = "".join(sorted(set(renamed.alphabet) - set(tiny_reader.classifier.alphabet)))
+    assert new
+    messages = []
+    train_reader(renamed, TINY_READER, progress=False, log=messages.append, init=tiny_reader)
+    mapped = len(renamed.alphabet) - len(new)
+    line = next(m for m in messages if "symbols mapped" in m)
+    assert f"{mapped} of {len(renamed.alphabet)} symbols mapped; {new!r} start untrained" in line
 
 
 def test_synthetic_corpus_spreads_over_styles(tmp_path):
