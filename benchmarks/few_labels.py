@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from accuracy import scores  # noqa: E402
 from tables import markdown, publish, write_table  # noqa: E402
 
-from pipeline import CaptchaReader, ReaderConfig, evaluate, load_dataset, train_reader  # noqa: E402
+from pipeline import CaptchaReader, ReaderConfig, load_dataset, train_reader  # noqa: E402
 from pipeline.training import self_train  # noqa: E402
 
 
@@ -57,8 +57,10 @@ def main() -> None:
             else:
                 reader = self_train(labelled, pool, config, init=base, progress=False, log=print)
             seconds = time.perf_counter() - started
-            _, readings = evaluate(reader, test, progress=False)
-            result = {**scores([r.text for r in readings], test.labels), "seconds": seconds}
+            # Read, not `evaluate`d: a test label with a symbol the labelled images never
+            # showed cannot be read, and counts as wrong.
+            texts = [r.text for r in reader.read(test.paths)]
+            result = {**scores(texts, test.labels), "seconds": seconds}
             results[name].append(result)
             print(f"seed {seed}, {name}: {json.dumps(result)}", flush=True)
     rows = []
