@@ -11,7 +11,7 @@ from classifier.config import ModelConfig
 from ..data import SynthConfig
 from ..evaluation import QUICK_READER, AuditConfig
 from ..reading import ReaderConfig
-from ..training import DEFAULT_ALPHABET, SelfTraining
+from ..training import DEFAULT_ALPHABET, DEFAULT_COUNT, SelfTraining
 
 __all__ = ["build_parser"]
 
@@ -149,7 +149,9 @@ def _train(p: argparse.ArgumentParser) -> None:
 def _pretrain(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", required=True, help="output base model file (.keras)")
     p.add_argument("--alphabet", default=DEFAULT_ALPHABET, help="symbols to pretrain on")
-    p.add_argument("--count", type=int, default=1500, help="generated captchas to train on")
+    p.add_argument(
+        "--count", type=int, default=DEFAULT_COUNT, help="generated captchas to train on"
+    )
     p.add_argument("--quick", action="store_true", help="the audit's shorter training schedule")
     p.add_argument("--seed", type=int, default=0)
 

@@ -6,7 +6,7 @@ from .calibration import choose_decode_weight, decode_texts
 from .checkpoint import Checkpoint, CheckpointError, TrainingState, fingerprint
 from .cleaning import choose_cleaning, choose_extent, with_cleaning
 from .precision import choose_int8
-from .pretrain import DEFAULT_ALPHABET, PRETRAIN_STYLES, pretrain, synthetic_corpus
+from .pretrain import DEFAULT_ALPHABET, DEFAULT_COUNT, PRETRAIN_STYLES, pretrain, synthetic_corpus
 from .rounds import RoundReport, TrainingResult, round_epochs, run_rounds
 from .self_training import (
     SelfTraining,
@@ -21,6 +21,7 @@ __all__ = [
     "Checkpoint",
     "CheckpointError",
     "DEFAULT_ALPHABET",
+    "DEFAULT_COUNT",
     "PRETRAIN_STYLES",
     "RoundReport",
     "SelfTraining",
