@@ -36,8 +36,8 @@ def choose_int8(
     """Quantize the network to 8-bit integers (`classifier.int8_graph`), calibrated on up to
     `sample` training images spread over the set, and keep it where it reads at least as
     many of them right as the float network did (`texts`, its readings of every image under
-    `width_weight`): `classifier.int8` is then set (saved with the
-    model) and `classifier.forward` runs it, so the reader reads as its file will.
+    `width_weight`): `classifier.int8` is then set (saved with the model) and
+    `classifier.forward` runs it, so the reader reads as its file will.
 
     Returns
     -------
@@ -47,7 +47,6 @@ def choose_int8(
     """
     picked = np.unique(np.linspace(0, len(prepared) - 1, min(sample, len(prepared))).astype(int))
     part = [prepared[n] for n in picked]
-    truth = [labels[n] for n in picked]
     strips, windows, _ = window_inputs(part, [sorted(lengths)] * len(part), bounds)
     calibration = [(board, wins) for _, board, wins in classifier.batches(strips, windows)]
     try:
@@ -62,7 +61,7 @@ def choose_int8(
     read = decode_texts(classifier, part, lengths, widths, bounds, [width_weight])[width_weight]
     right = {
         "float": sum(texts[n] == labels[n] for n in picked),
-        "int8": sum(t == y for t, y in zip(read, truth, strict=True)),
+        "int8": sum(t == labels[n] for t, n in zip(read, picked, strict=True)),
     }
     keep = right["int8"] >= right["float"]
     classifier.int8 = graph if keep else None

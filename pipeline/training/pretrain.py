@@ -72,14 +72,16 @@ def synthetic_corpus(
 
 
 def pretrain(
-    count: int,
-    config: ReaderConfig,
+    count: int = DEFAULT_COUNT,
+    config: ReaderConfig | None = None,
     *,
     alphabet: str = DEFAULT_ALPHABET,
     progress: bool = True,
     log: Callable[[str], None] = print,
 ) -> CaptchaReader:
-    """Train a base reader on a freshly generated synthetic corpus (deleted afterwards)."""
+    """Train a base reader on a freshly generated synthetic corpus (deleted afterwards); the
+    defaults are `captcha-cnn pretrain`'s."""
+    config = config or ReaderConfig()
     with tempfile.TemporaryDirectory(prefix="captcha-cnn-pretrain-") as folder:
         corpus = synthetic_corpus(
             folder, count, alphabet=alphabet, seed=config.seed, progress=progress

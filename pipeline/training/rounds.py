@@ -171,16 +171,13 @@ class _Run:
         if init is not None:
             mapped = classifiers.transfer_weights(init, self.classifier)
             alphabet = self.classifier.alphabet
-            new = "".join(c for c in alphabet if c not in mapped)
-            self.log(
-                f"started from the base model: {len(mapped)} of {len(alphabet)} symbols mapped"
-                + (
+            line = f"started from the base model: {len(mapped)} of {len(alphabet)} symbols mapped"
+            if new := "".join(c for c in alphabet if c not in mapped):
+                line += (
                     f"; {new!r} start untrained (a base pretrained with an --alphabet that "
                     "holds them would cover them)"
-                    if new
-                    else ""
                 )
-            )
+            self.log(line)
             cuts = self._align()
             # Where the base cannot place a label (new symbols), the projection's cuts stay.
             self.state.cuts = [
