@@ -25,6 +25,7 @@ def run_generate(args: argparse.Namespace) -> int:
         colour=args.colour,
         ripple=args.ripple,
         hollow=args.hollow,
+        pale=args.pale,
         overlap=args.overlap,
     )
     paths = generate_dataset(

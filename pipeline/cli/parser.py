@@ -267,6 +267,9 @@ def _generate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ripple", type=float, default=0.0, help="sine distortion amplitude / height")
     p.add_argument("--hollow", type=float, default=0.0, help="probability of hollow glyphs")
     p.add_argument(
+        "--pale", type=float, default=0.0, help="probability of pale glyphs (low contrast)"
+    )
+    p.add_argument(
         "--overlap",
         type=float,
         default=SynthConfig.overlap,

@@ -56,6 +56,9 @@ class SynthConfig:
         Amplitude of a sine distortion, as a fraction of the height.
     hollow : float
         Probability that a captcha is drawn with hollow (outlined) glyphs.
+    pale : float
+        Probability that a captcha's glyphs are pale: light colours a few dozen levels below
+        a light background (strike lines stay dark).
     """
 
     width: int = 160
@@ -71,6 +74,7 @@ class SynthConfig:
     colour: bool = False
     ripple: float = 0.0
     hollow: float = 0.0
+    pale: float = 0.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_length <= self.max_length:
@@ -79,6 +83,8 @@ class SynthConfig:
             )
         if len(set(self.alphabet)) < 2:
             raise ValueError(f"alphabet {self.alphabet!r} needs at least 2 distinct symbols")
+        if not 0.0 <= self.pale <= 1.0:
+            raise ValueError(f"pale={self.pale} must be a probability in [0, 1]")
         if self.line_width <= 0:
             raise ValueError(f"line_width={self.line_width} must be positive")
         if self.width < 8 or self.height < 8:
@@ -104,7 +110,15 @@ def random_label(config: SynthConfig, rng: np.random.Generator) -> str:
     return "".join(rng.choice(list(config.alphabet), length))
 
 
-def _colour(rng: np.random.Generator, config: SynthConfig, dark: bool) -> tuple[int, int, int]:
+def _colour(
+    rng: np.random.Generator, config: SynthConfig, dark: bool, pale: bool = False
+) -> tuple[int, int, int]:
+    if pale:
+        if config.colour:
+            r, g, b = (int(v) for v in rng.integers(80, 170, 3))
+            return r, g, b
+        v = int(rng.integers(110, 170))
+        return (v, v, v)
     if config.colour:
         r, g, b = (int(v) for v in (rng.integers(0, 140, 3) if dark else rng.integers(170, 256, 3)))
         return r, g, b
@@ -130,14 +144,16 @@ def _text_layer(text: str, config: SynthConfig, rng: np.random.Generator) -> Ima
     size = int(h * rng.uniform(0.55, 0.75))
     font = ImageFont.truetype(str(rng.choice(font_files())), size)
     hollow = rng.random() < config.hollow
-    ink = _colour(rng, config, dark=True)
+    # Drawn only when asked for, so that captchas without pale glyphs stay as they were.
+    pale = config.pale > 0 and rng.random() < config.pale
+    ink = _colour(rng, config, dark=True, pale=pale)
     layer = Image.new("RGBA", (w * 3, h * 2), (0, 0, 0, 0))
     x = 4
     for char in text:
         box = font.getbbox(char)
         glyph = Image.new("RGBA", (int(box[2]) + 8, int(box[3]) + 8), (0, 0, 0, 0))
         draw = ImageDraw.Draw(glyph)
-        colour = _colour(rng, config, dark=True) if config.colour else ink
+        colour = _colour(rng, config, dark=True, pale=pale) if config.colour else ink
         if hollow:
             draw.text(
                 (4, 4),

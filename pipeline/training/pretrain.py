@@ -1,9 +1,9 @@
 """Synthetic pretraining: a reader trained on the project's own generated captchas.
 
-The corpus mixes several styles (clean, lines and dots, colour, overlap, ripple, hollow) at
-several sizes, lengths 4 to 6, digits and letters of both cases, in every font the generator
-has, so the base model has seen glyphs in many looks before it is fine-tuned on a few real,
-labelled captchas.
+The corpus mixes several styles (clean, lines and dots, colour, overlap, ripple, hollow, pale
+glyphs under dark lines) at several sizes, lengths 3 to 8, digits and letters of both cases, in
+every font the generator has, so the base model has seen glyphs in many looks before it is
+fine-tuned on a few real, labelled captchas.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ PRETRAIN_STYLES: tuple[dict[str, Any], ...] = (
     {"overlap": 0.3},
     {"ripple": 0.04},
     {"hollow": 0.6, "lines": 0},
+    {"colour": True, "pale": 1.0, "lines": 2},
 )
 _SIZES = ((160, 50), (200, 50), (180, 60), (140, 44))
 
@@ -58,8 +59,8 @@ def synthetic_corpus(
             width=width,
             height=height,
             alphabet=alphabet,
-            min_length=4,
-            max_length=6,
+            min_length=3,
+            max_length=8,
             **style,
         )
         share = count // len(PRETRAIN_STYLES) + (n < count % len(PRETRAIN_STYLES))

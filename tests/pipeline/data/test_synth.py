@@ -31,6 +31,15 @@ def test_a_thick_line_darkens_more_pixels_than_a_thin_one():
     assert dark[1] > 1.3 * dark[0]
 
 
+def test_pale_glyphs_are_lighter():
+    dark, pale = (SynthConfig(lines=0, noise=0.0, pale=p) for p in (0.0, 1.0))
+    darkest = [
+        [int(render_captcha("ab3x", c, np.random.default_rng(s)).min()) for s in range(5)]
+        for c in (dark, pale)
+    ]
+    assert max(darkest[0]) < 90 <= min(darkest[1])
+
+
 def test_generated_dataset_reads_back_with_labels(tmp_path):
     config = SynthConfig(alphabet="ab", min_length=2, max_length=3)
     paths = generate_dataset(tmp_path, 30, config, seed=0, progress=False)
@@ -45,6 +54,8 @@ def test_bad_synth_config():
         SynthConfig(alphabet="a")
     with pytest.raises(ValueError, match="too small"):
         SynthConfig(width=4)
+    with pytest.raises(ValueError, match="pale"):
+        SynthConfig(pale=1.5)
     with pytest.raises(ValueError, match="line_width"):
         SynthConfig(line_width=0.0)
     with pytest.raises(ValueError, match="count"):
