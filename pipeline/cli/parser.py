@@ -223,7 +223,7 @@ def _audit(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"shorter training ({QUICK_READER.rounds} rounds, {QUICK_READER.epochs}+"
         f"{QUICK_READER.refine_epochs} epochs, at least {QUICK_READER.min_steps} steps of "
-        f"{QUICK_READER.batch_size} strips in the first; self-training continues each network)",
+        f"{QUICK_READER.batch_size} strips; self-training continues each network)",
     )
     p.add_argument(
         "--ablation-budget",

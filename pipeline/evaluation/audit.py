@@ -53,9 +53,7 @@ ABLATIONS = tuple(OPTIONAL_STEPS)
 # strips make its step floor about 1.6x cheaper than batches of 16; on captcha_v2 (seeds 0
 # and 1, 25 to 672 labels) the readers read 1.2 points more on average (-1.5 at 100 labels,
 # +4.8 at 50).
-QUICK_READER = ReaderConfig(
-    rounds=3, epochs=10, refine_epochs=4, min_steps=1000, refine_stretch=0.0, batch_size=8
-)
+QUICK_READER = ReaderConfig(rounds=3, epochs=10, refine_epochs=4, min_steps=1000, batch_size=8)
 
 # Self-training in quick audits: trainings after the first continue the previous network (on
 # captcha_v2 from 100 labels, 89.6% against 90.8% for fresh trainings over seeds 0 and 1, in

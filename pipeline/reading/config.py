@@ -123,10 +123,6 @@ class ReaderConfig:
         images of each gets every round stretched by the same factor (0 = off). On the real
         schemes the labels hold 52 (sysu_cas, mixed case) to 640 (digit schemes) characters
         per symbol.
-    refine_stretch : float
-        Later rounds are stretched by the first round's factor to this power: 1 stretches
-        every round alike; 0 keeps them at `refine_epochs` (quick audits: they continue a
-        trained network, and 25 labels would otherwise run 100 epochs a round).
     batch_size : int
         Strips per training batch.
     width_pool : int
@@ -172,7 +168,6 @@ class ReaderConfig:
     refine_epochs: int = 7
     min_steps: int = 1200
     class_views: int = 1500
-    refine_stretch: float = 1.0
     batch_size: int = 16
     width_pool: int = 8
     learning_rate: float = 2e-3
@@ -195,8 +190,6 @@ class ReaderConfig:
     def __post_init__(self) -> None:
         if self.rounds < 1 or self.epochs < 1 or self.refine_epochs < 0:
             raise ValueError("rounds and epochs must be at least 1, refine_epochs at least 0")
-        if self.refine_stretch < 0:
-            raise ValueError(f"refine_stretch={self.refine_stretch} must not be negative")
         if not 0.0 <= self.settled < 1.0:
             raise ValueError(f"settled={self.settled} must be in [0, 1)")
         if not self.decode_weights or min(self.decode_weights) < 0:

@@ -58,27 +58,23 @@ class TrainingResult:
 def round_epochs(
     config: ReaderConfig, round_no: int, steps_per_epoch: int, glyphs_per_symbol: float
 ) -> int:
-    """Epochs of a round: `config.epochs` in the first round and `config.refine_epochs` in
-    later ones. The first round is stretched by the factor that gives it `config.min_steps`
-    optimizer steps and shows each symbol `config.class_views` times; later rounds by that
-    factor to the power `config.refine_stretch`.
+    """Epochs of a round: the configured ones, stretched when the first round would take
+    fewer than `config.min_steps` optimizer steps or show each symbol fewer than
+    `config.class_views` times.
 
     Examples
     --------
     >>> config = ReaderConfig(epochs=10, refine_epochs=4, min_steps=1000, class_views=1500)
     >>> round_epochs(config, 1, 10, 500.0), round_epochs(config, 0, 100, 50.0)
     (40, 30)
-    >>> round_epochs(dataclasses.replace(config, refine_stretch=0.0), 1, 10, 500.0)
-    4
     """
+    base = config.epochs if round_no == 0 else config.refine_epochs
     stretch = max(
         1.0,
         config.min_steps / (config.epochs * steps_per_epoch),
         config.class_views / (config.epochs * glyphs_per_symbol),
     )
-    if round_no == 0:
-        return math.ceil(config.epochs * stretch)
-    return math.ceil(config.refine_epochs * stretch**config.refine_stretch)
+    return math.ceil(base * stretch)
 
 
 def run_rounds(
