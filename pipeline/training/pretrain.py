@@ -19,10 +19,9 @@ from .train import train_reader
 
 __all__ = ["DEFAULT_ALPHABET", "DEFAULT_COUNT", "PRETRAIN_STYLES", "pretrain", "synthetic_corpus"]
 
-#: Digits and letters of both cases: a base maps every symbol of a mixed-case scheme, and on
-#: captcha_v2 (lower case) fine-tuning from 100 labels with the rest unlabelled read 97.25%
-#: (two seeds) from a base of 3000 captchas on these symbols, against 95.0% from 1500 on
-#: digits and lower case (BENCHMARKS.md).
+#: Digits and letters of both cases: a base maps every symbol of a mixed-case scheme, and
+#: started captcha_v2 (lower case) better than a base on digits and lower case only
+#: (docs/design.md, "Synthetic pretraining").
 DEFAULT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: Generated captchas a base trains on by default.
 DEFAULT_COUNT = 3000
