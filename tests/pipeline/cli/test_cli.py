@@ -161,6 +161,8 @@ def test_bad_inputs_give_one_line_and_exit_code(
     assert "bad.png" in captured.err and len(captured.out.strip().splitlines()) == 1
     assert main(["generate", str(tmp_path / "g"), "--length", "x"]) == 2
     _one_error_line(capsys, "--length")
+    assert main(["generate", str(tmp_path / "g"), "--pale", "1.5"]) == 2
+    _one_error_line(capsys, "pale=1.5")
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     assert "example:" in capsys.readouterr().out
