@@ -18,6 +18,10 @@ class PathError(ValueError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Rebuilt from path and problem (a worker process sends it back pickled).
+        return type(self), (self.path, self.problem)
+
 
 class ImageLoadError(PathError):
     """An image file is missing, unreadable, empty or of an unsupported kind."""

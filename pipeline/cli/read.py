@@ -65,7 +65,9 @@ def run_predict(args: argparse.Namespace) -> int:
     threshold = args.min_confidence
     bad = low = read = 0
     for path, reading in zip(
-        files, reader.read_stream(files, progress=not args.quiet), strict=True
+        files,
+        reader.read_stream(files, progress=not args.quiet, keep_prepared=False),
+        strict=True,
     ):
         if isinstance(reading, ImageLoadError):
             print(f"error: {reading}", file=sys.stderr)

@@ -237,9 +237,12 @@ def score(
     for path, truth, reading, ref in zip(
         dataset.paths, dataset.labels, readings, references, strict=True
     ):
-        tolerance = cut_tolerance * reading.prepared.mean_width(len(truth))
+        prepared = reading.prepared
+        if prepared is None:
+            raise ValueError("scoring readings needs them read with keep_prepared=True")
+        tolerance = cut_tolerance * prepared.mean_width(len(truth))
         seg_ok = reading.text == truth or cuts_agree(
-            reading.cuts, ref, tolerance, profile=reading.prepared.strip.profile
+            reading.cuts, ref, tolerance, profile=prepared.strip.profile
         )
         results.append(
             ImageResult(str(Path(path)), truth, reading.text, reading.confidence, seg_ok)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import multiprocessing
 import os
+import warnings
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,8 +47,9 @@ class Reading:
         Product of the character probabilities (0 for an empty reading).
     cuts : tuple of int
         Chosen cut columns in the normalized strip.
-    prepared : Prepared
-        Cleaned maps, strip and candidate cuts, for overlays and debugging.
+    prepared : Prepared or None
+        Cleaned maps, strip and candidate cuts, for overlays and debugging; None when read
+        with ``keep_prepared=False``.
     boxes : list of Box
         One (top, left, bottom, right) box per character, in source pixels, half-open;
         worked out from `cuts` on first use (most callers only want the text).
@@ -55,7 +59,7 @@ class Reading:
     confidences: tuple[float, ...]
     confidence: float
     cuts: tuple[int, ...]
-    prepared: Prepared = field(repr=False, compare=False)
+    prepared: Prepared | None = field(repr=False, compare=False)
 
     @functools.cached_property
     def boxes(self) -> list[Box]:
@@ -63,6 +67,8 @@ class Reading:
         if not self.text:
             return []
         prep = self.prepared
+        if prep is None:
+            raise ValueError("boxes need the prepared image: read with keep_prepared=True")
         return boxes_from_cuts(prep.strip, np.asarray(self.cuts, int), prep.cleaned.mask)
 
 
@@ -135,7 +141,12 @@ class CaptchaReader:
         return self.decode(self.score(prepared), prepared)
 
     def read(
-        self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
+        self,
+        images: Sequence[ImageInput],
+        *,
+        batch_size: int = 64,
+        progress: bool = False,
+        keep_prepared: bool = True,
     ) -> list[Reading]:
         """Read captchas given as arrays (H, W[, 3]) (uint8, or float in [0, 1]) or file paths.
 
@@ -145,29 +156,62 @@ class CaptchaReader:
             For the first file that cannot be read (`read_stream` goes on past it).
         """
         out: list[Reading] = []
-        for item in self.read_stream(images, batch_size=batch_size, progress=progress):
+        stream = self.read_stream(
+            images, batch_size=batch_size, progress=progress, keep_prepared=keep_prepared
+        )
+        for item in stream:
             if isinstance(item, ImageLoadError):
                 raise item
             out.append(item)
         return out
 
     def read_stream(
-        self, images: Sequence[ImageInput], *, batch_size: int = 64, progress: bool = False
+        self,
+        images: Sequence[ImageInput],
+        *,
+        batch_size: int = 64,
+        progress: bool = False,
+        keep_prepared: bool = True,
     ) -> Iterator[Reading | ImageLoadError]:
         """Readings of `images` in order, yielded batch by batch (memory stays flat on big
         folders); a file that cannot be read yields its `ImageLoadError` in its place.
 
-        The next batch is decoded and prepared in a worker thread while the classifier reads
-        the current one on one thread (`classifier.sharing_cores`); a single batch is read in
-        this thread, the network on every core.
+        With `keep_prepared` False each reading's `prepared` is None: the text and
+        confidences only, which is what reading in bulk needs and what worker processes
+        send back cheaply.
+
+        Several batches on several cores are read by one forked worker process per core
+        (`_worker_count`), each batch read whole, cleaning and network, in one process:
+        cleaning is many small NumPy calls that hold Python's lock, so threads of one
+        process cannot overlap it. Otherwise the next batch is decoded and prepared in a
+        worker thread while the classifier reads the current one on one thread
+        (`classifier.sharing_cores`); a single batch is read in this thread, the network on
+        every core.
         """
         parts = [images[lo : lo + batch_size] for lo in range(0, len(images), batch_size)]
         if len(parts) == 1:
-            yield from self._read_batch(prepare_batch(parts[0], self.config.segment))
+            yield from self._kept(
+                self._read_batch(prepare_batch(parts[0], self.config.segment)), keep_prepared
+            )
             return
         bar = tqdm(total=len(images), desc="reading", unit="img", disable=not progress, leave=False)
+        workers = self._worker_count(len(parts))
+        batches = (
+            _read_in_processes(self, parts, workers, keep_prepared)
+            if workers > 1
+            else self._read_in_threads(parts, keep_prepared)
+        )
+        for readings in batches:
+            yield from readings
+            bar.update(len(readings))
+        bar.close()
+
+    def _read_in_threads(
+        self, parts: Sequence[Sequence[ImageInput]], keep_prepared: bool
+    ) -> Iterator[list[Reading | ImageLoadError]]:
+        """Readings of each part, the next one prepared in a worker thread meanwhile."""
+        seg = self.config.segment
         with ThreadPoolExecutor(max_workers=1) as pool:
-            seg = self.config.segment
             ahead = pool.submit(prepare_batch, parts[0], seg) if parts else None
             for n in range(len(parts)):
                 prepared = ahead.result() if ahead is not None else []
@@ -175,10 +219,33 @@ class CaptchaReader:
                     pool.submit(prepare_batch, parts[n + 1], seg) if n + 1 < len(parts) else None
                 )
                 with classifiers.sharing_cores():  # the worker prepares on another core
-                    readings = self._read_batch(prepared)
-                yield from readings
-                bar.update(len(prepared))
-        bar.close()
+                    yield self._kept(self._read_batch(prepared), keep_prepared)
+
+    def _worker_count(self, n_parts: int) -> int:
+        """Worker processes for reading `n_parts` batches: one per core, where there are
+        several cores and at least `_MIN_PROCESS_PARTS` batches, the network runs without
+        TensorFlow (a forked process must not touch TensorFlow's threads) and processes can
+        be forked here; else 0 (threads)."""
+        if (
+            n_parts < _MIN_PROCESS_PARTS
+            or not isinstance(self.classifier, classifiers.OnnxClassifier)
+            or "fork" not in multiprocessing.get_all_start_methods()
+            or multiprocessing.current_process().daemon  # a daemon cannot have children
+        ):
+            return 0
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return min(cores or 1, n_parts) if (cores or 1) > 1 else 0
+
+    @staticmethod
+    def _kept(
+        readings: list[Reading | ImageLoadError], keep_prepared: bool
+    ) -> list[Reading | ImageLoadError]:
+        if keep_prepared:
+            return readings
+        return [
+            r if isinstance(r, ImageLoadError) else dataclasses.replace(r, prepared=None)
+            for r in readings
+        ]
 
     def _read_batch(
         self, prepared: Sequence[Prepared | ImageLoadError]
@@ -232,6 +299,49 @@ class CaptchaReader:
             )
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFileError(path, f"incomplete reader metadata ({err})") from None
+
+
+#: Fewest batches that worker processes read: forking costs a few milliseconds a process.
+_MIN_PROCESS_PARTS = 4
+_WORKER_READER: CaptchaReader | None = None  # the reader of a forked worker process
+
+
+def _read_in_processes(
+    reader: CaptchaReader,
+    parts: Sequence[Sequence[ImageInput]],
+    workers: int,
+    keep_prepared: bool,
+) -> Iterator[list[Reading | ImageLoadError]]:
+    """Readings of each part, read by `workers` forked processes, at most two parts a
+    worker in flight (memory stays flat)."""
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking a threaded process may deadlock: the workers use
+        # neither TensorFlow nor the runtime's thread pool, only a one-thread session.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pool = multiprocessing.get_context("fork").Pool(
+            workers, initializer=_adopt, initargs=(reader,)
+        )
+    with pool:
+        pending: deque = deque()
+        for part in parts:
+            pending.append(pool.apply_async(_read_part, (part, keep_prepared)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _adopt(reader: CaptchaReader) -> None:
+    global _WORKER_READER
+    _WORKER_READER = reader
+
+
+def _read_part(part: Sequence[ImageInput], keep_prepared: bool) -> list[Reading | ImageLoadError]:
+    reader = _WORKER_READER
+    assert reader is not None, "a reading worker runs only in a pool started by read_stream"
+    prepared = prepare_batch(part, reader.config.segment)
+    with classifiers.sharing_cores():  # the other workers have the other cores
+        return reader._kept(reader._read_batch(prepared), keep_prepared)
 
 
 def _reading(found: Decoded, prep: Prepared) -> Reading:

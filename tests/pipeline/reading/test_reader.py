@@ -94,3 +94,39 @@ def test_reading_random_images_never_crashes(tiny_reader, height, width, colour,
     assert len(reading.confidences) == len(reading.text) == len(reading.boxes)
     for top, left, bottom, right in reading.boxes:
         assert 0 <= top < bottom <= height and 0 <= left < right <= width
+
+
+def test_worker_processes_read_as_threads_do_errors_in_place(
+    tiny_model_file, tiny_dataset_dir, tmp_path, monkeypatch
+):
+    import os
+
+    import pipeline.reading.reader as reader_module
+
+    reader = CaptchaReader.load(tiny_model_file)
+    paths = load_dataset(tiny_dataset_dir).paths[:12]
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not a png")
+    files = [*paths[:5], bad, *paths[5:]]
+    monkeypatch.setattr(reader_module, "_MIN_PROCESS_PARTS", 10**6)
+    assert reader._worker_count(7) == 0
+    threads = list(reader.read_stream(files, batch_size=2))
+    monkeypatch.setattr(reader_module, "_MIN_PROCESS_PARTS", 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert reader._worker_count(7) == 2
+    workers = list(reader.read_stream(files, batch_size=2, keep_prepared=False))
+    assert isinstance(workers[5], ImageLoadError) and workers[5].path == str(bad)
+    assert workers[5].problem == threads[5].problem
+    good = [n for n in range(len(files)) if n != 5]
+    assert [workers[n].text for n in good] == [threads[n].text for n in good]
+    np.testing.assert_allclose(
+        [workers[n].confidence for n in good], [threads[n].confidence for n in good], atol=1e-6
+    )
+    assert all(workers[n].prepared is None for n in good)
+    assert threads[0].prepared is not None and threads[0].boxes
+    with pytest.raises(ValueError, match="keep_prepared=True"):
+        _ = workers[0].boxes
+
+
+def test_a_tensorflow_reader_never_forks(tiny_reader):
+    assert tiny_reader._worker_count(100) == 0
