@@ -6,6 +6,8 @@ import dataclasses
 import functools
 import multiprocessing
 import os
+import signal
+import sys
 import warnings
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -224,17 +226,17 @@ class CaptchaReader:
     def _worker_count(self, n_parts: int) -> int:
         """Worker processes for reading `n_parts` batches: one per core, where there are
         several cores and at least `_MIN_PROCESS_PARTS` batches, the network runs without
-        TensorFlow (a forked process must not touch TensorFlow's threads) and processes can
-        be forked here; else 0 (threads)."""
+        TensorFlow (a forked process must not touch TensorFlow's threads) and the system is
+        Linux (macOS system libraries are not safe to fork); else 0 (threads)."""
         if (
             n_parts < _MIN_PROCESS_PARTS
             or not isinstance(self.classifier, classifiers.OnnxClassifier)
-            or "fork" not in multiprocessing.get_all_start_methods()
+            or not sys.platform.startswith("linux")
             or multiprocessing.current_process().daemon  # a daemon cannot have children
         ):
             return 0
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        return min(cores or 1, n_parts) if (cores or 1) > 1 else 0
+        cores = len(os.sched_getaffinity(0))
+        return min(cores, n_parts) if cores > 1 else 0
 
     @staticmethod
     def _kept(
@@ -332,8 +334,10 @@ def _read_in_processes(
 
 
 def _adopt(reader: CaptchaReader) -> None:
+    """A worker's start: its reader, and Ctrl-C left to the parent, which ends the pool."""
     global _WORKER_READER
     _WORKER_READER = reader
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _read_part(part: Sequence[ImageInput], keep_prepared: bool) -> list[Reading | ImageLoadError]:
