@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
@@ -13,6 +14,7 @@ from charseg import Prepared
 
 from ..data import Dataset, DatasetError
 from ..reading import CaptchaReader, Reading, align
+from ..reading.workers import map_in_workers, worker_count
 from .metrics import Evaluation, score
 
 __all__ = ["evaluate", "read_and_align"]
@@ -45,20 +47,33 @@ def evaluate(
             )
     readings: list[Reading] = []
     references: list[np.ndarray | None] = []
-    seconds = 0.0
     bar = tqdm(total=len(dataset), desc="evaluating", unit="img", disable=not progress, leave=False)
-    for lo in range(0, len(dataset), batch_size):
-        paths = dataset.paths[lo : lo + batch_size]
-        started = time.perf_counter()
-        part, refs = read_and_align(
-            reader, reader.prepare(paths), dataset.labels[lo : lo + batch_size]
-        )
-        seconds += time.perf_counter() - started
+    parts = [
+        (dataset.paths[lo : lo + batch_size], dataset.labels[lo : lo + batch_size])
+        for lo in range(0, len(dataset), batch_size)
+    ]
+    workers = worker_count(reader, len(parts))
+    started = time.perf_counter()
+    done = (
+        map_in_workers(reader, _read_and_align_paths, parts, workers)
+        if workers > 1
+        else (_read_and_align_paths(reader, *part) for part in parts)
+    )
+    for part, refs in done:
         readings.extend(part)
         references.extend(refs)
-        bar.update(len(paths))
+        bar.update(len(part))
+    seconds = time.perf_counter() - started
     bar.close()
     return score(dataset, readings, references, seconds, cut_tolerance=cut_tolerance), readings
+
+
+def _read_and_align_paths(
+    reader: CaptchaReader, paths: Sequence[Path], labels: Sequence[str]
+) -> tuple[list[Reading], list[np.ndarray | None]]:
+    """`read_and_align` of image files (run in a worker process where there are several
+    cores: `workers.map_in_workers`)."""
+    return read_and_align(reader, reader.prepare(paths), labels)
 
 
 def read_and_align(

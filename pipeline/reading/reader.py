@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import multiprocessing
 import os
-import signal
-import sys
-import warnings
-from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +22,7 @@ from .decode import Decoded, decode_batch, length_log_prior
 from .images import ImageInput, prepare_batch, prepare_images
 from .learned import Learned
 from .scores import WindowScores, score_windows
+from .workers import map_in_workers, worker_count
 
 if TYPE_CHECKING:
     from classifier import OnnxClassifier, WindowClassifier
@@ -183,9 +179,8 @@ class CaptchaReader:
         send back cheaply.
 
         Several batches on several cores are read by one forked worker process per core
-        (`_worker_count`), each batch read whole, cleaning and network, in one process:
-        cleaning is many small NumPy calls that hold Python's lock, so threads of one
-        process cannot overlap it. Otherwise the next batch is decoded and prepared in a
+        (`workers.worker_count`), each batch whole, cleaning and network, in one process.
+        Otherwise the next batch is decoded and prepared in a
         worker thread while the classifier reads the current one on one thread
         (`classifier.sharing_cores`); a single batch is read in this thread, the network on
         every core.
@@ -197,9 +192,9 @@ class CaptchaReader:
             )
             return
         bar = tqdm(total=len(images), desc="reading", unit="img", disable=not progress, leave=False)
-        workers = self._worker_count(len(parts))
+        workers = worker_count(self, len(parts))
         batches = (
-            _read_in_processes(self, parts, workers, keep_prepared)
+            map_in_workers(self, _read_part, [(part, keep_prepared) for part in parts], workers)
             if workers > 1
             else self._read_in_threads(parts, keep_prepared)
         )
@@ -222,21 +217,6 @@ class CaptchaReader:
                 )
                 with classifiers.sharing_cores():  # the worker prepares on another core
                     yield self._kept(self._read_batch(prepared), keep_prepared)
-
-    def _worker_count(self, n_parts: int) -> int:
-        """Worker processes for reading `n_parts` batches: one per core, where there are
-        several cores and at least `_MIN_PROCESS_PARTS` batches, the network runs without
-        TensorFlow (a forked process must not touch TensorFlow's threads) and the system is
-        Linux (macOS system libraries are not safe to fork); else 0 (threads)."""
-        if (
-            n_parts < _MIN_PROCESS_PARTS
-            or not isinstance(self.classifier, classifiers.OnnxClassifier)
-            or not sys.platform.startswith("linux")
-            or multiprocessing.current_process().daemon  # a daemon cannot have children
-        ):
-            return 0
-        cores = len(os.sched_getaffinity(0))
-        return min(cores, n_parts) if cores > 1 else 0
 
     @staticmethod
     def _kept(
@@ -303,49 +283,13 @@ class CaptchaReader:
             raise ModelFileError(path, f"incomplete reader metadata ({err})") from None
 
 
-#: Fewest batches that worker processes read: forking costs a few milliseconds a process.
-_MIN_PROCESS_PARTS = 4
-_WORKER_READER: CaptchaReader | None = None  # the reader of a forked worker process
-
-
-def _read_in_processes(
-    reader: CaptchaReader,
-    parts: Sequence[Sequence[ImageInput]],
-    workers: int,
-    keep_prepared: bool,
-) -> Iterator[list[Reading | ImageLoadError]]:
-    """Readings of each part, read by `workers` forked processes, at most two parts a
-    worker in flight (memory stays flat)."""
-    with warnings.catch_warnings():
-        # Python 3.12+ warns that forking a threaded process may deadlock: the workers use
-        # neither TensorFlow nor the runtime's thread pool, only a one-thread session.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pool = multiprocessing.get_context("fork").Pool(
-            workers, initializer=_adopt, initargs=(reader,)
-        )
-    with pool:
-        pending: deque = deque()
-        for part in parts:
-            pending.append(pool.apply_async(_read_part, (part, keep_prepared)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-
-
-def _adopt(reader: CaptchaReader) -> None:
-    """A worker's start: its reader, and Ctrl-C left to the parent, which ends the pool."""
-    global _WORKER_READER
-    _WORKER_READER = reader
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _read_part(part: Sequence[ImageInput], keep_prepared: bool) -> list[Reading | ImageLoadError]:
-    reader = _WORKER_READER
-    assert reader is not None, "a reading worker runs only in a pool started by read_stream"
-    prepared = prepare_batch(part, reader.config.segment)
-    with classifiers.sharing_cores():  # the other workers have the other cores
-        return reader._kept(reader._read_batch(prepared), keep_prepared)
+def _read_part(
+    reader: CaptchaReader, part: Sequence[ImageInput], keep_prepared: bool
+) -> list[Reading | ImageLoadError]:
+    """Readings of one batch, in a worker process (`workers.map_in_workers`)."""
+    return reader._kept(
+        reader._read_batch(prepare_batch(part, reader.config.segment)), keep_prepared
+    )
 
 
 def _reading(found: Decoded, prep: Prepared) -> Reading:

@@ -101,19 +101,19 @@ def test_worker_processes_read_as_threads_do_errors_in_place(
 ):
     import os
 
-    import pipeline.reading.reader as reader_module
+    import pipeline.reading.workers as workers_module
 
     reader = CaptchaReader.load(tiny_model_file)
     paths = load_dataset(tiny_dataset_dir).paths[:12]
     bad = tmp_path / "bad.png"
     bad.write_bytes(b"not a png")
     files = [*paths[:5], bad, *paths[5:]]
-    monkeypatch.setattr(reader_module, "_MIN_PROCESS_PARTS", 10**6)
-    assert reader._worker_count(7) == 0
+    monkeypatch.setattr(workers_module, "MIN_PARTS", 10**6)
+    assert workers_module.worker_count(reader, 7) == 0
     threads = list(reader.read_stream(files, batch_size=2))
-    monkeypatch.setattr(reader_module, "_MIN_PROCESS_PARTS", 2)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    assert reader._worker_count(7) == 2
+    monkeypatch.setattr(workers_module, "MIN_PARTS", 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    assert workers_module.worker_count(reader, 7) == 2
     workers = list(reader.read_stream(files, batch_size=2, keep_prepared=False))
     assert isinstance(workers[5], ImageLoadError) and workers[5].path == str(bad)
     assert workers[5].problem == threads[5].problem
@@ -128,5 +128,27 @@ def test_worker_processes_read_as_threads_do_errors_in_place(
         _ = workers[0].boxes
 
 
+def test_worker_processes_evaluate_as_one_process_does(
+    tiny_model_file, tiny_dataset_dir, monkeypatch
+):
+    import os
+
+    import pipeline.reading.workers as workers_module
+
+    reader = CaptchaReader.load(tiny_model_file)
+    data = load_dataset(tiny_dataset_dir).subset(list(range(12)))
+    monkeypatch.setattr(workers_module, "MIN_PARTS", 10**6)
+    alone, _ = evaluate(reader, data, batch_size=3, progress=False)
+    monkeypatch.setattr(workers_module, "MIN_PARTS", 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    assert workers_module.worker_count(reader, 4) == 2
+    forked, readings = evaluate(reader, data, batch_size=3, progress=False)
+    assert [r.text for r in forked.results] == [r.text for r in alone.results]
+    assert [r.segmentation_ok for r in forked.results] == [r.segmentation_ok for r in alone.results]
+    assert all(r.prepared is not None for r in readings)
+
+
 def test_a_tensorflow_reader_never_forks(tiny_reader):
-    assert tiny_reader._worker_count(100) == 0
+    import pipeline.reading.workers as workers_module
+
+    assert workers_module.worker_count(tiny_reader, 100) == 0
