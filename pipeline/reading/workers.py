@@ -8,6 +8,7 @@ network (one thread) included, and sends back the result; results come back in o
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import signal
@@ -15,6 +16,7 @@ import sys
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import classifier as classifiers
@@ -22,10 +24,13 @@ import classifier as classifiers
 if TYPE_CHECKING:
     from .reader import CaptchaReader
 
-__all__ = ["MIN_PARTS", "map_in_workers", "worker_count"]
+__all__ = ["MIN_PARTS", "map_in_workers", "usable_cores", "worker_count"]
 
 #: Fewest batches worth worker processes: forking costs a few milliseconds a process.
 MIN_PARTS = 4
+
+#: Where cgroup v2 states a container's CPU quota ("max" or "<quota> <period>").
+_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
 Result = TypeVar("Result")
 _READER: CaptchaReader | None = None  # the reader of a forked worker process
@@ -43,8 +48,21 @@ def worker_count(reader: CaptchaReader, n_parts: int) -> int:
         or multiprocessing.current_process().daemon  # a daemon cannot have children
     ):
         return 0
-    cores = len(os.sched_getaffinity(0))
+    cores = usable_cores()
     return min(cores, n_parts) if cores > 1 else 0
+
+
+def usable_cores() -> int:
+    """The cores this process may use: those it may run on, fewer where a container's CPU
+    quota (cgroup v2 ``cpu.max``) allows less, as on many CI runners."""
+    cores = len(os.sched_getaffinity(0))
+    try:
+        quota, period = _CPU_MAX.read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota to read: the affinity stands
+    return cores
 
 
 def map_in_workers(

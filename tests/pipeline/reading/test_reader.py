@@ -152,3 +152,19 @@ def test_a_tensorflow_reader_never_forks(tiny_reader):
     import pipeline.reading.workers as workers_module
 
     assert workers_module.worker_count(tiny_reader, 100) == 0
+
+
+def test_usable_cores_follow_a_container_quota(tmp_path, monkeypatch):
+    import os
+
+    import pipeline.reading.workers as workers_module
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(8)))
+    cpu_max = tmp_path / "cpu.max"
+    monkeypatch.setattr(workers_module, "_CPU_MAX", cpu_max)
+    assert workers_module.usable_cores() == 8  # no file: the affinity
+    for text, cores in (("max 100000\n", 8), ("200000 100000\n", 2), ("150000 100000", 2)):
+        cpu_max.write_text(text)
+        assert workers_module.usable_cores() == cores
+    cpu_max.write_text("50000 100000")
+    assert workers_module.usable_cores() == 1
