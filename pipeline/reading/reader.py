@@ -187,9 +187,7 @@ class CaptchaReader:
         """
         parts = [images[lo : lo + batch_size] for lo in range(0, len(images), batch_size)]
         if len(parts) == 1:
-            yield from self._kept(
-                self._read_batch(prepare_batch(parts[0], self.config.segment)), keep_prepared
-            )
+            yield from _read_part(self, parts[0], keep_prepared)
             return
         bar = tqdm(total=len(images), desc="reading", unit="img", disable=not progress, leave=False)
         workers = worker_count(self, len(parts))
@@ -216,7 +214,8 @@ class CaptchaReader:
                     pool.submit(prepare_batch, parts[n + 1], seg) if n + 1 < len(parts) else None
                 )
                 with classifiers.sharing_cores():  # the worker prepares on another core
-                    yield self._kept(self._read_batch(prepared), keep_prepared)
+                    readings = self._read_batch(prepared)
+                yield self._kept(readings, keep_prepared)  # the caller's code runs unshared
 
     @staticmethod
     def _kept(
@@ -286,7 +285,7 @@ class CaptchaReader:
 def _read_part(
     reader: CaptchaReader, part: Sequence[ImageInput], keep_prepared: bool
 ) -> list[Reading | ImageLoadError]:
-    """Readings of one batch, in a worker process (`workers.map_in_workers`)."""
+    """Readings of one batch (in a worker process: `workers.map_in_workers`)."""
     return reader._kept(
         reader._read_batch(prepare_batch(part, reader.config.segment)), keep_prepared
     )

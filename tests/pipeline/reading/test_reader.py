@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -168,3 +170,17 @@ def test_usable_cores_follow_a_container_quota(tmp_path, monkeypatch):
         assert workers_module.usable_cores() == cores
     cpu_max.write_text("50000 100000")
     assert workers_module.usable_cores() == 1
+
+
+def test_scoring_readings_without_their_prepared_images_is_one_clear_error(
+    tiny_reader, tiny_dataset_dir
+):
+    from pipeline.evaluation.evaluate import read_and_align
+    from pipeline.evaluation.metrics import score
+
+    data = load_dataset(tiny_dataset_dir).subset([0, 1])
+    readings, refs = read_and_align(tiny_reader, tiny_reader.prepare(data.paths), data.labels)
+    assert score(data, readings, refs, 1.0).results  # with them it scores
+    bare = [dataclasses.replace(r, prepared=None) for r in readings]
+    with pytest.raises(ValueError, match="keep_prepared=True"):
+        score(data, bare, refs, 1.0)
