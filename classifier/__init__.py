@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .networks import NETWORKS, build_network
     from .onnx_runtime import OnnxClassifier, OnnxForward, sharing_cores, to_onnx
     from .quantize import int8_graph
-    from .strip_net import WindowSample
+    from .strip_net import FusedBatchNormalization, WindowSample
     from .train import fit_windows, set_random_seed
     from .transfer import transfer_weights
     from .window_classifier import WindowClassifier
@@ -50,6 +50,7 @@ __getattr__ = lazy_exports(
         "save_network": ".model_file",
         "NETWORKS": ".networks",
         "build_network": ".networks",
+        "FusedBatchNormalization": ".strip_net",
         "WindowSample": ".strip_net",
         "fit_windows": ".train",
         "transfer_weights": ".transfer",
@@ -68,6 +69,7 @@ __getattr__ = lazy_exports(
 __all__ = [
     "AugmentConfig",
     "FORMAT_VERSION",
+    "FusedBatchNormalization",
     "ModelConfig",
     "ModelFileError",
     "NETWORKS",

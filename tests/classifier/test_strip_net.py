@@ -23,3 +23,22 @@ def test_window_sample_context_widens_the_sampled_span():
     np.testing.assert_allclose(plain[0, 0, :2], [8.5, 10.5])
     np.testing.assert_allclose(wide[0, 0, :2], [6.5, 12.5])
     assert plain[0, 0, 2] == wide[0, 0, 2] == 0.5  # the width is the window's own
+
+
+def test_fused_batch_normalization_trains_and_infers_like_the_keras_layer():
+    from classifier import FusedBatchNormalization
+    from classifier._tf import keras
+
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.normal(2.0, 3.0, (4, 6, 10, 5)).astype(np.float32))
+    fused, plain = FusedBatchNormalization(), keras.layers.BatchNormalization()
+    fused.build(x.shape), plain.build(x.shape)
+    for layer in (fused, plain):
+        layer.gamma.assign(rng.normal(1.0, 0.1, 5).astype(np.float32))
+        layer.beta.assign(np.linspace(-1.0, 1.0, 5, dtype=np.float32))
+    plain.set_weights(fused.get_weights())
+    np.testing.assert_allclose(fused(x, training=True), plain(x, training=True), atol=1e-4)
+    for name in ("moving_mean", "moving_variance"):
+        np.testing.assert_allclose(getattr(fused, name), getattr(plain, name), rtol=1e-5)
+    assert not np.allclose(fused.moving_mean, 0.0)  # the training call moved the statistics
+    np.testing.assert_allclose(fused(x, training=False), plain(x, training=False), atol=1e-5)
