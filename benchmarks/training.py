@@ -8,9 +8,12 @@ unrestricted and case-folded; the best of the four is reported) on the same test
 
 Reports training seconds, seconds per 1000 training images, the cleaning training chose,
 the held-out whole-string and character accuracy (and whole-string ignoring case), the best
-peer's, and the ratio of the errors. `--degenerate N` adds N images to each
-training part that cleaning reduces to a band of a few pixels (a row of small dark blocks on
-blank paper), to show that they are left out and do not slow training.
+peer's, and the ratio of the errors. With `--seeds 0,1,2` the reader is trained once per
+training seed on the same split and the table gives the means (and each seed's whole-string
+accuracy): one training's accuracy moves by a few points with its seed. `--degenerate N`
+adds N images to each training part that cleaning reduces to a band of a few pixels (a row
+of small dark blocks on blank paper), to show that they are left out and do not slow
+training.
 """
 
 from __future__ import annotations
@@ -51,38 +54,58 @@ def with_degenerate(train: Dataset, count: int, folder: Path) -> Dataset:
     return Dataset(paths, labels)
 
 
-def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, float]:
-    """Train on the training part of one dataset and score the held-out part."""
+def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, object]:
+    """Train on the training part of one dataset once per seed and score the held-out part;
+    the means over the seeds, with each seed's result under "seeds"."""
     data = load_dataset(folder)
     train, test = data.split(args.test_fraction, seed=0)
     if args.degenerate:
         train = with_degenerate(train, args.degenerate, scratch)
+    runs = [train_and_score(train, test, seed, folder, args) for seed in args.seeds]
+    result: dict[str, object] = {
+        key: float(np.mean([run[key] for run in runs]))
+        for key in ("whole_accuracy", "char_accuracy", "cer", "any_case", "train_seconds")
+    }
+    result |= {
+        "train_images": len(train),
+        "test_images": len(test),
+        "cleaning": " | ".join(dict.fromkeys(run["cleaning"] for run in runs)),
+        "extent": " | ".join(dict.fromkeys(run["extent"] for run in runs)),
+        "seeds": {str(seed): run for seed, run in zip(args.seeds, runs, strict=True)},
+    }
+    if args.peers == "ddddocr":
+        result["peer"] = best_peer(data.alphabet, test)
+    print(f"{Path(folder).name}: {json.dumps(result)}", flush=True)
+    return result
+
+
+def train_and_score(
+    train: Dataset, test: Dataset, seed: int, folder: str, args: argparse.Namespace
+) -> dict[str, float | str]:
+    """One training with `seed` and its scores on `test` (the first seed's reader is saved
+    under `--models`)."""
     started = time.perf_counter()
     reader = train_reader(
         train,
-        ReaderConfig(seed=args.seed),
+        ReaderConfig(seed=seed),
         progress=False,
         log=lambda line: print(line, flush=True),
     )
     seconds = time.perf_counter() - started
     _, readings = evaluate(reader, test, progress=False)
-    if args.models:
+    if args.models and seed == args.seeds[0]:
         Path(args.models).mkdir(parents=True, exist_ok=True)
         reader.save(Path(args.models) / f"{Path(folder).name}.keras")
     texts = [r.text for r in readings]
     result = {
         **scores(texts, test.labels),
         "any_case": any_case(texts, test.labels),
-        "train_images": len(train),
-        "test_images": len(test),
         "train_seconds": seconds,
         "epochs": len(reader.history["epochs"]),
         "cleaning": reader.history["cleaning"]["chosen"],
         "extent": reader.history["cleaning"]["extent"],
     }
-    if args.peers == "ddddocr":
-        result["peer"] = best_peer(data.alphabet, test)
-    print(f"{Path(folder).name}: {json.dumps(result)}", flush=True)
+    print(f"{Path(folder).name}, seed {seed}: {json.dumps(result)}", flush=True)
     return result
 
 
@@ -110,6 +133,8 @@ def _row(name: str, r: dict) -> list[str]:
         f"{100 * r['char_accuracy']:.2f}%",
         f"{100 * r['any_case']:.2f}%",
     ]
+    if len(r["seeds"]) > 1:
+        row.append(" / ".join(f"{100 * s['whole_accuracy']:.2f}" for s in r["seeds"].values()))
     if "peer" in r:
         peer = r["peer"]
         ratio = (1 - r["whole_accuracy"]) / max(1 - peer["whole_accuracy"], 1e-9)
@@ -129,7 +154,9 @@ def main() -> None:
     )
     parser.add_argument("datasets", nargs="+", help="dataset folders")
     parser.add_argument("--test-fraction", type=float, default=0.2)
-    parser.add_argument("--seed", type=int, default=0, help="training seed")
+    parser.add_argument(
+        "--seeds", default="0", help="comma list of training seeds: one training per seed"
+    )
     parser.add_argument("--degenerate", type=int, default=0)
     parser.add_argument("--models", help="save each dataset's reader in this folder")
     parser.add_argument("--peers", default="ddddocr", help="'ddddocr' or 'none'")
@@ -141,6 +168,7 @@ def main() -> None:
         "with --degenerate)",
     )
     args = parser.parse_args()
+    args.seeds = [int(seed) for seed in args.seeds.split(",")]
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
         for folder in args.datasets:
@@ -148,13 +176,20 @@ def main() -> None:
     rows = [_row(name, r) for name, r in results.items()]
     header = ["dataset", "train / test", "training", "per 1000 images", "cleaning chosen"]
     header += ["whole", "chars", "whole, any case"]
+    if len(args.seeds) > 1:
+        header += ["whole, each seed"]
     if args.peers == "ddddocr":
         header += ["best peer", "its whole", "its chars", "its whole, any case"]
         header += ["error vs peer"]
     table = markdown(header, rows)
     publish(table, results, args.json)
     if args.write:
-        note = f"Training seed {args.seed}, default settings, 2 cores."
+        seeds = ",".join(map(str, args.seeds))
+        note = (
+            f"Training seed {seeds}, default settings, 2 cores."
+            if len(args.seeds) == 1
+            else f"Means over training seeds {seeds} (the same split), default settings, 2 cores."
+        )
         if args.degenerate:
             note += f" Each training part has {args.degenerate} degenerate images added."
         default = "training-degenerate" if args.degenerate else "schemes"
