@@ -69,8 +69,8 @@ def measure(folder: str, args: argparse.Namespace, scratch: Path) -> dict[str, o
     result |= {
         "train_images": len(train),
         "test_images": len(test),
-        "cleaning": " | ".join(dict.fromkeys(run["cleaning"] for run in runs)),
-        "extent": " | ".join(dict.fromkeys(run["extent"] for run in runs)),
+        "cleaning": " or ".join(dict.fromkeys(run["cleaning"] for run in runs)),
+        "extent": " or ".join(dict.fromkeys(run["extent"] for run in runs)),
         "seeds": {str(seed): run for seed, run in zip(args.seeds, runs, strict=True)},
     }
     if args.peers == "ddddocr":
