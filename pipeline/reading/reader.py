@@ -215,18 +215,7 @@ class CaptchaReader:
                 )
                 with classifiers.sharing_cores():  # the worker prepares on another core
                     readings = self._read_batch(prepared)
-                yield self._kept(readings, keep_prepared)  # the caller's code runs unshared
-
-    @staticmethod
-    def _kept(
-        readings: list[Reading | ImageLoadError], keep_prepared: bool
-    ) -> list[Reading | ImageLoadError]:
-        if keep_prepared:
-            return readings
-        return [
-            r if isinstance(r, ImageLoadError) else dataclasses.replace(r, prepared=None)
-            for r in readings
-        ]
+                yield _kept(readings, keep_prepared)  # the caller's code runs unshared
 
     def _read_batch(
         self, prepared: Sequence[Prepared | ImageLoadError]
@@ -286,9 +275,19 @@ def _read_part(
     reader: CaptchaReader, part: Sequence[ImageInput], keep_prepared: bool
 ) -> list[Reading | ImageLoadError]:
     """Readings of one batch (in a worker process: `workers.map_in_workers`)."""
-    return reader._kept(
-        reader._read_batch(prepare_batch(part, reader.config.segment)), keep_prepared
-    )
+    return _kept(reader._read_batch(prepare_batch(part, reader.config.segment)), keep_prepared)
+
+
+def _kept(
+    readings: list[Reading | ImageLoadError], keep_prepared: bool
+) -> list[Reading | ImageLoadError]:
+    """`readings` as they are, or without their prepared images."""
+    if keep_prepared:
+        return readings
+    return [
+        r if isinstance(r, ImageLoadError) else dataclasses.replace(r, prepared=None)
+        for r in readings
+    ]
 
 
 def _reading(found: Decoded, prep: Prepared) -> Reading:
