@@ -3,6 +3,8 @@ shift, stroke thickness, strike lines and noise."""
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -17,7 +19,8 @@ def augment_strip(
     """One random augmentation of a strip and its windows.
 
     A shear and a zoom about the centre (windows scale with the zoom), then a vertical shift,
-    stroke thickening or thinning, a strike line and noise, each as strong as `config` says.
+    stroke thickening or thinning, a strike line and uniform noise, each as strong as `config`
+    says.
 
     Parameters
     ----------
@@ -60,9 +63,19 @@ def augment_strip(
         out = cv2.erode(out, np.ones((3, 3), np.uint8)).reshape(strip.shape)
     if config.lines > 0 and rng.random() < config.lines:
         out = _strike(out.astype(np.float32), rng)
+    out = out.astype(np.float32, copy=False)
     if config.noise > 0:
-        out = np.clip(out + rng.normal(0, config.noise, out.shape), 0, 1)
-    return out.astype(np.float32), windows
+        # Uniform noise of that standard deviation: a sixth of the cost of Gaussian draws.
+        noise = rng.random(out.shape, dtype=np.float32)
+        noise -= 0.5
+        noise *= np.float32(config.noise * _UNIFORM_SPREAD)
+        noise += out
+        out = np.clip(noise, 0.0, 1.0, out=noise)
+    return out, windows
+
+
+#: Width of a uniform distribution of unit standard deviation.
+_UNIFORM_SPREAD = math.sqrt(12.0)
 
 
 def _strike(strip: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -83,7 +83,7 @@ class AugmentConfig:
     stroke : float
         Probability of thickening or thinning the strokes by one pixel.
     noise : float
-        Standard deviation of additive Gaussian noise.
+        Standard deviation of additive uniform noise.
     lines : float
         Probability of drawing a random curved strike line into the raw ink, cut out of the
         line-free ink half the time (as line removal does to a glyph stroke along a line).
