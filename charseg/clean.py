@@ -46,7 +46,8 @@ class CleanConfig:
     remove_lines : bool
         Remove strokes clearly thinner than the text strokes (strike-through lines, webs).
     line_ratio : float
-        Strokes thinner than ``line_ratio`` times the text stroke width count as lines.
+        Strokes thinner than ``line_ratio`` times the text stroke width, plus one pixel, count
+        as lines; an image whose strokes are no wider than that keeps its lines.
     max_line_loss : float
         If line removal would delete more than this fraction of the ink, it is skipped (the
         text itself is thin, e.g. hollow glyphs).
@@ -502,12 +503,15 @@ def clean(image: np.ndarray, config: CleanConfig | None = None) -> Cleaned:
 
 def _without_lines(mask: np.ndarray, config: CleanConfig, height: int) -> np.ndarray | None:
     """The mask without thin lines, the fragments they leave and insubstantial components;
-    None when that would lose more than `config.max_line_loss` of the ink."""
-    opened = remove_thin_lines(
-        mask,
-        max_width=config.line_ratio * stroke_width(mask) + 1,
-        min_length=config.min_line_length * height,
-    )
+    None when that would lose more than `config.max_line_loss` of the ink, or when the
+    strokes are too thin to tell a line from them by width (the opening that finds thin
+    parts would take parts as wide as the typical stroke: hollow glyphs' outlines,
+    hairline serifs)."""
+    width = stroke_width(mask)
+    max_width = config.line_ratio * width + 1
+    if round(max_width) >= width:
+        return None
+    opened = remove_thin_lines(mask, max_width=max_width, min_length=config.min_line_length * height)
     # One labelling drops the fragments and then the insubstantial components (removing
     # whole components leaves the others as they were).
     labels, areas = _components(opened)
