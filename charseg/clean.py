@@ -511,7 +511,9 @@ def _without_lines(mask: np.ndarray, config: CleanConfig, height: int) -> np.nda
     max_width = config.line_ratio * width + 1
     if round(max_width) >= width:
         return None
-    opened = remove_thin_lines(mask, max_width=max_width, min_length=config.min_line_length * height)
+    opened = remove_thin_lines(
+        mask, max_width=max_width, min_length=config.min_line_length * height
+    )
     # One labelling drops the fragments and then the insubstantial components (removing
     # whole components leaves the others as they were).
     labels, areas = _components(opened)

@@ -129,6 +129,26 @@ def test_clean_skips_line_removal_that_would_erase_the_text():
     assert cleaned.text.sum() == cleaned.mask.sum() > 0
 
 
+def test_hollow_glyph_outlines_are_not_taken_for_lines():
+    def glyphs(stroke: int) -> np.ndarray:
+        """Three hollow boxes with sides `stroke` pixels wide, a 2-pixel line across them."""
+        img = np.ones((40, 120, 3), np.float32)
+        for x in (10, 45, 80):
+            img[8:32, x : x + 28] = 0.0
+            img[8 + stroke : 32 - stroke, x + stroke : x + 28 - stroke] = 1.0
+        img[19:21, :] = 0.0
+        return img
+
+    config = CleanConfig(denoise=0)
+    hollow = clean(glyphs(2), config)
+    width = stroke_width(hollow.mask)
+    assert round(config.line_ratio * width + 1) >= width
+    assert hollow.mask[19:21, 20:30].all()  # the line inside the first box
+    assert np.array_equal(hollow.text, hollow.mask)  # every outline kept, the line too
+    thick = clean(glyphs(6), config).text  # strokes 6 pixels wide: the line goes
+    assert not thick[19:21, 20:30].any() and thick[10:30, 12:15].all()
+
+
 def test_median_denoise_removes_dots_keeps_strokes():
     img = np.ones((30, 60, 3), np.float32)
     img[8:22, 10:14] = 0.0  # a 4-px stroke
