@@ -62,7 +62,7 @@ def augment_strip(
     elif u < config.stroke:
         out = cv2.erode(out, np.ones((3, 3), np.uint8)).reshape(strip.shape)
     if config.lines > 0 and rng.random() < config.lines:
-        out = _strike(out.astype(np.float32), rng)
+        out = _strike(out, rng)
     out = out.astype(np.float32, copy=False)
     if config.noise > 0:
         # Uniform noise of that standard deviation: a sixth of the cost of Gaussian draws.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -90,7 +90,7 @@ def fit_windows(
     for epoch in range(initial_epoch, config.epochs):
         data.epoch = epoch
         model.reset_metrics()
-        logs: dict[str, float] = {}
+        logs: dict[str, Any] = {}  # the train function's metric tensors
         for index in range(steps):
             batch = data[index]
             model.optimizer.learning_rate = cosine_rate(
