@@ -31,13 +31,17 @@ class CleaningChoice:
         images) at which the median stays on. On the four real schemes: 4% (captcha_v2,
         mnwato_cat4), 14% (captcha_ds), 39-41% (sysu_cas, hairline serifs).
     min_split_gain : float
-        Line removal and the median are then turned off (one or both) where that lets at
-        least this much larger a share of the sampled images fall apart into as many
-        separate runs of text columns as the label has characters: on small, well-spaced
+        Line removal and the median are then turned off (one or both), and a colour image's
+        ink keyed to its main colour, where that lets at least this much larger a share of
+        the sampled images fall apart into as many separate runs of text columns as the
+        label has characters (`pipeline.training.cleaning.markedly_more`): on small, well-spaced
         glyphs without lines, line removal takes thin glyph strokes and whole glyphs for
-        lines (`pipeline.training.choose_cleaning`). A generated 72x24 serif set goes from
-        49% to 83% with both off; the real schemes move by at most 3 points, so they keep
-        their cleaning.
+        lines; on mnwato_cat4, keying drops strike lines drawn in other colours than the
+        glyphs. A generated 72x24 serif set goes from 49% to 83% with both steps off;
+        mnwato_cat4 from 21% to 28% keyed.
+    min_split_z : float
+        ...and by at least this many standard errors of the paired per-image difference, so
+        that the sample's luck does not make the choice.
     sample : int
         Training images measured (at most).
     tall_fraction : float
@@ -53,8 +57,9 @@ class CleaningChoice:
 
     choose: bool = True
     max_stroke_loss: float = 0.25
-    min_split_gain: float = 0.1
-    sample: int = 200
+    min_split_gain: float = 0.04
+    min_split_z: float = 2.5
+    sample: int = 400
     tall_fraction: float = 0.5
     min_spread_gain: float = 0.1
 

@@ -15,6 +15,7 @@ from charseg import (
 from pipeline import CaptchaReader, load_dataset, train_reader
 from pipeline.reading import CleaningChoice
 from pipeline.training import Checkpoint, choose_cleaning, choose_extent
+from pipeline.training.cleaning import markedly_more
 from tests.conftest import TINY_READER
 from tests.pipeline.training.test_checkpoint import _interrupt_after
 
@@ -111,6 +112,21 @@ def test_ink_is_keyed_to_the_main_colour_where_lines_are_drawn_in_another(tmp_pa
     gray = _bars(tmp_path, thin_glyph=False, line=True)  # no colour: nothing to key
     _, clean, figures = choose_cleaning(gray, QUICK, print)
     assert not clean.main_colour and "ink of the main colour only" not in figures["split_share"]
+
+
+def test_a_gain_the_samples_luck_explains_changes_nothing():
+    choice = CleaningChoice(min_split_gain=0.04, min_split_z=2.5)
+    base = np.zeros(400, bool)
+    steady = base.copy()
+    steady[:24] = True  # 24 images more, none fewer: 6%, 5 standard errors
+    assert markedly_more(steady, base, choice)
+    churn_base, churn = base.copy(), base.copy()
+    churn[:124] = True  # 124 more and 100 fewer: the same 6%, 1.6 standard errors
+    churn_base[300:] = True
+    assert not markedly_more(churn, churn_base, choice)
+    small = base.copy()
+    small[:8] = True  # 2%, 2.9 standard errors but below the smallest gain
+    assert not markedly_more(small, base, choice)
 
 
 def test_no_choice_when_it_is_off_or_there_is_no_median(tmp_path):
