@@ -37,8 +37,8 @@ class CleaningChoice:
         label has characters (`pipeline.training.cleaning.markedly_more`): on small, well-spaced
         glyphs without lines, line removal takes thin glyph strokes and whole glyphs for
         lines; on mnwato_cat4, keying drops strike lines drawn in other colours than the
-        glyphs. A generated 72x24 serif set goes from 49% to 83% with both steps off;
-        mnwato_cat4 from 21% to 28% keyed.
+        glyphs. A generated 72x24 serif set goes from 41-43% to 84-86% with both steps off
+        (training seeds 0-2); mnwato_cat4 from 18-23% to 25-29% keyed.
     min_split_z : float
         ...and by at least this many standard errors of the paired per-image difference, so
         that the sample's luck does not make the choice.
