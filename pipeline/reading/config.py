@@ -118,16 +118,16 @@ class ReaderConfig:
         Fewest epochs of each later round (continuing from the previous weights).
     min_steps : int
         Fewest optimizer steps (batches) of the first round: below 1200 / `epochs` batches
-        per epoch (about 1480 images in batches of 16) its epochs are stretched, so that
-        small sets and a few dozen images still get trained (29 epochs on captcha_v2's 672
-        images); later rounds continue from its weights and keep `refine_epochs`. Larger
-        sets train `epochs`, their cost growing with the data (0 = off).
+        per epoch (about 1480 images in batches of 16) every round's epochs are stretched by
+        the same factor, so that small sets and a few dozen images still get trained (29 + 16
+        epochs on captcha_v2's 672 images); larger sets train `epochs` and `refine_epochs`,
+        their cost growing with the data (0 = off).
     class_views : int
         Fewest times the first round shows each symbol, on average over the alphabet (the
         labels' characters per symbol times the epochs): a scheme with many symbols and few
         images of each gets every round stretched by the same factor (0 = off). On the real
-        schemes the labels hold 52 (sysu_cas, mixed case: 30 + 16 epochs) to 640 (digit
-        schemes) characters per symbol.
+        schemes the labels hold 52 (sysu_cas, mixed case) to 640 (digit schemes) characters
+        per symbol.
     batch_size : int
         Strips per training batch.
     width_pool : int

@@ -58,23 +58,23 @@ class TrainingResult:
 def round_epochs(
     config: ReaderConfig, round_no: int, steps_per_epoch: int, glyphs_per_symbol: float
 ) -> int:
-    """Epochs of a round: the configured ones, stretched when the first round would show
-    each symbol fewer than `config.class_views` times (every round) or take fewer than
-    `config.min_steps` optimizer steps (the first round only: a later round continues from
-    trained weights and needs no floor of steps, only the symbol views).
+    """Epochs of a round: the configured ones, stretched when the first round would take
+    fewer than `config.min_steps` optimizer steps or show each symbol fewer than
+    `config.class_views` times.
 
     Examples
     --------
     >>> config = ReaderConfig(epochs=10, refine_epochs=4, min_steps=1000, class_views=1500)
-    >>> [round_epochs(config, r, 10, 500.0) for r in (0, 1)]  # too few steps
-    [100, 4]
-    >>> [round_epochs(config, r, 100, 50.0) for r in (0, 1)]  # too few views of each symbol
-    [30, 12]
+    >>> round_epochs(config, 1, 10, 500.0), round_epochs(config, 0, 100, 50.0)
+    (40, 30)
     """
     base = config.epochs if round_no == 0 else config.refine_epochs
-    views = config.class_views / (config.epochs * glyphs_per_symbol)
-    steps = config.min_steps / (config.epochs * steps_per_epoch) if round_no == 0 else 0.0
-    return math.ceil(base * max(1.0, views, steps))
+    stretch = max(
+        1.0,
+        config.min_steps / (config.epochs * steps_per_epoch),
+        config.class_views / (config.epochs * glyphs_per_symbol),
+    )
+    return math.ceil(base * stretch)
 
 
 def run_rounds(
