@@ -73,11 +73,6 @@ class StripBatches:
         self._n_windows = k * (1 + copies) + self._max_negatives
 
     @property
-    def batch_size(self) -> int:
-        """Most strips of a batch."""
-        return self._batch
-
-    @property
     def windows_per_epoch(self) -> int:
         """About how many windows one epoch holds."""
         chars = sum(len(y) for y in self._labels)

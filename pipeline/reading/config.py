@@ -117,12 +117,11 @@ class ReaderConfig:
     refine_epochs : int
         Fewest epochs of each later round (continuing from the previous weights).
     min_steps : int
-        Fewest optimizer steps (batches) of the first round. A set with fewer than
-        `min_steps` batches of `batch_size` in `epochs` epochs (below about 1480 images)
-        first takes smaller batches, down to `min_batch`; below that every round's epochs
-        are stretched by the same factor, so that small sets and a few dozen images still
-        get trained (captcha_v2's 672 images: batches of 8, 15 + 8 epochs a round); larger
-        sets train `epochs` and `refine_epochs`, their cost growing with the data (0 = off).
+        Fewest optimizer steps (batches) of the first round: below 1200 / `epochs` batches
+        per epoch (about 1480 images in batches of 16) every round's epochs are stretched by
+        the same factor, so that small sets and a few dozen images still get trained (29 + 16
+        epochs on captcha_v2's 672 images); larger sets train `epochs` and `refine_epochs`,
+        their cost growing with the data (0 = off).
     class_views : int
         Fewest times the first round shows each symbol, on average over the alphabet (the
         labels' characters per symbol times the epochs): a scheme with many symbols and few
@@ -130,11 +129,7 @@ class ReaderConfig:
         schemes the labels hold 52 (sysu_cas, mixed case) to 640 (digit schemes) characters
         per symbol.
     batch_size : int
-        Most strips per training batch.
-    min_batch : int
-        Fewest strips per training batch, taken where the first round would make fewer than
-        `min_steps` steps: the same steps at about half the cost (a step of 8 captcha_v2
-        strips takes about 21 ms on 2 cores, of 16 about 35 ms).
+        Strips per training batch.
     width_pool : int
         Each epoch sorts this many batches' worth of shuffled strips by width before cutting
         them into batches, so a batch is padded only to about its own strips' width.
@@ -179,7 +174,6 @@ class ReaderConfig:
     min_steps: int = 1200
     class_views: int = 1500
     batch_size: int = 16
-    min_batch: int = 8
     width_pool: int = 8
     learning_rate: float = 2e-3
     refine_rate: float = 0.5
@@ -201,8 +195,6 @@ class ReaderConfig:
     def __post_init__(self) -> None:
         if self.rounds < 1 or self.epochs < 1 or self.refine_epochs < 0:
             raise ValueError("rounds and epochs must be at least 1, refine_epochs at least 0")
-        if self.batch_size < 1 or self.min_batch < 1:
-            raise ValueError("batch_size and min_batch must be at least 1")
         if not 0.0 <= self.settled < 1.0:
             raise ValueError(f"settled={self.settled} must be in [0, 1)")
         if not self.decode_weights or min(self.decode_weights) < 0:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from classifier import OnnxClassifier, StripBatches, WindowClassifier
     from classifier._tf import keras
 
-__all__ = ["RoundReport", "TrainingResult", "round_batch_size", "round_epochs", "run_rounds"]
+__all__ = ["RoundReport", "TrainingResult", "round_epochs", "run_rounds"]
 
 
 @dataclass(frozen=True)
@@ -53,27 +53,6 @@ class TrainingResult:
     widths: WidthModel
     reports: list[RoundReport]
     epochs: list[dict[str, float]]
-
-
-def round_batch_size(config: ReaderConfig, strips: int, glyphs_per_symbol: float) -> int:
-    """Strips per training batch: `config.batch_size`, or fewer (down to `config.min_batch`)
-    where the first round's epochs, stretched for `config.class_views`, would hold fewer than
-    `config.min_steps` batches: the step floor is met by smaller batches before the epochs
-    are stretched.
-
-    Examples
-    --------
-    >>> config = ReaderConfig(epochs=10, min_steps=1000, class_views=0)
-    >>> [round_batch_size(config, n, 100.0) for n in (2000, 1200, 300)]
-    [16, 12, 8]
-    >>> round_batch_size(ReaderConfig(epochs=10, min_steps=1000, class_views=2000), 1200, 100.0)
-    16
-    """
-    if config.min_steps <= 0:
-        return config.batch_size
-    epochs = config.epochs * max(1.0, config.class_views / (config.epochs * glyphs_per_symbol))
-    fitting = int(strips * epochs // config.min_steps)
-    return max(min(config.min_batch, config.batch_size), min(config.batch_size, fitting))
 
 
 def round_epochs(
@@ -252,15 +231,9 @@ class _Run:
         """Train the network for this round on its alignment (resuming inside the round
         where a checkpoint stopped); return the windows of one epoch."""
         state, config = self.state, self.config
+        data = self._batches()
         per_symbol = sum(map(len, self.labels)) / len(self.classifier.alphabet)
-        data = self._batches(per_symbol)
         epochs = round_epochs(config, state.round, len(data), per_symbol)
-        if state.round == 0 and state.epochs_done == 0:
-            later = round_epochs(config, 1, len(data), per_symbol)
-            self.log(
-                f"training in batches of {data.batch_size} strips, {epochs} epochs in the "
-                f"first round and {later} in each later one"
-            )
         rate = config.learning_rate * (1.0 if state.round == 0 else config.refine_rate)
         bar = tqdm(
             total=epochs,
@@ -293,7 +266,7 @@ class _Run:
         bar.close()
         return data.windows_per_epoch
 
-    def _batches(self, glyphs_per_symbol: float) -> StripBatches:
+    def _batches(self) -> StripBatches:
         low, high = self.state.bounds
         config = self.config
         return classifiers.StripBatches(
@@ -302,7 +275,7 @@ class _Run:
             self.labels,
             (low, high),
             context=self.classifier.spec.context,
-            batch_size=round_batch_size(config, len(self.prepared), glyphs_per_symbol),
+            batch_size=config.batch_size,
             pool=config.width_pool,
             jitter=config.jitter_columns,
             copies=config.copies,
