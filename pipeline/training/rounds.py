@@ -234,6 +234,13 @@ class _Run:
         data = self._batches()
         per_symbol = sum(map(len, self.labels)) / len(self.classifier.alphabet)
         epochs = round_epochs(config, state.round, len(data), per_symbol)
+        if state.round == 0 and state.epochs_done == 0:
+            later = round_epochs(config, 1, len(data), per_symbol)
+            self.log(
+                f"training in batches of {config.batch_size} strips: {epochs} epochs in the "
+                f"first round, {later} in each later one (at least {config.min_steps} steps "
+                f"and {config.class_views} views of each symbol in the first)"
+            )
         rate = config.learning_rate * (1.0 if state.round == 0 else config.refine_rate)
         bar = tqdm(
             total=epochs,

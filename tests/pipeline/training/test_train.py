@@ -38,6 +38,11 @@ def test_training_ends_once_the_alignment_settles(tiny_dataset_dir):
     assert len(rounds) < config.rounds
     assert all(r["changed"] > limit for r in rounds[:-1]) and rounds[-1]["changed"] <= limit
     assert any("cuts moved (beyond the jitter) in" in m for m in messages)
+    schedule = [m for m in messages if m.startswith("training in batches of")]
+    assert schedule == [
+        "training in batches of 16 strips: 4 epochs in the first round, 2 in each later one "
+        "(at least 0 steps and 0 views of each symbol in the first)"
+    ]
 
 
 def test_training_keeps_the_int8_network_only_where_it_reads_as_well(tiny_reader, tiny_model_file):
